@@ -1,0 +1,54 @@
+# Conum — two commands: `make run` (app on 127.0.0.1:8000) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+
+.PHONY: install run web worker beat test quality format bench load migrate seed clean
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py setup_periodic_tasks
+
+seed: migrate
+	DEBUG=1 $(BIN)/python manage.py seed_demo --if-empty
+
+# Web server, Celery worker and beat together; Ctrl-C stops all three.
+run: seed
+	@echo "Conum : http://127.0.0.1:$(PORT)/  (back office : /admin/)"
+	@trap 'kill 0' INT TERM EXIT; \
+	DEBUG=1 $(BIN)/celery -A conumapp worker --loglevel=INFO --concurrency=2 & \
+	DEBUG=1 $(BIN)/celery -A conumapp beat --loglevel=INFO & \
+	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT); \
+	wait
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+quality: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install
+	$(BIN)/python bench/run.py
+
+load: install
+	$(BIN)/python bench/load.py
+
+clean:
+	rm -rf var/conum.sqlite3* var/celery

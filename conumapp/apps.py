@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class ConumappConfig(AppConfig):
+    name = "conumapp"
+    verbose_name = "Socle Conum"
+
+    def ready(self):
+        from . import signals  # noqa: F401

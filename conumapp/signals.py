@@ -1,0 +1,1 @@
+"""Signal receivers of the core app (kept empty on purpose until needed)."""

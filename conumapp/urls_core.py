@@ -1,0 +1,5 @@
+"""Core-app URLs other than home and admin (territory search, private files...)."""
+
+app_name = "core"
+
+urlpatterns = []
