@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
+    "conumapp.proconnect",
     "django_celery_beat",
     "import_export",
     "simple_history",
