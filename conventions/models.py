@@ -1,0 +1,485 @@
+"""Conventions and subsidies: rate table (barème), conventions, amendments, tranches, credit notes,
+documents, renewals.
+
+Statuses are owned by ``conventions.services``: never set them by hand.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from conumapp import permissions
+from conumapp.storage import private_storage
+from structures.models import Membre, Structure
+
+from .enums import (
+    AvenantType,
+    ConventionEtat,
+    ConventionStatut,
+    DossierDsEtat,
+    DossierDsType,
+    MotifNonInteresse,
+    Nature,
+    Phase,
+    PieceStatut,
+    PieceType,
+    ReconventionnementStatut,
+    RegleTranches,
+    TrancheStatut,
+)
+
+MONEY = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
+ZERO = Decimal("0.00")
+
+
+def _money_sum(field, **filters):
+    return Coalesce(
+        Sum(field, filter=Q(**filters) if filters else None), ZERO, output_field=models.DecimalField()
+    )
+
+
+def _structure_scope(user, prefix: str) -> Q | None:
+    """Q on ``<prefix>`` (a structure lookup) for the structures a user may read, or None for all."""
+    if permissions.is_operateur(user):
+        return None
+    condition = Q(**{f"{prefix}__in": Membre.objects.filter(user=user).values("structure_id")})
+    if departements := permissions.prefecture_departements(user):
+        condition |= Q(**{f"{prefix}__departement_id__in": departements})
+    if regions := permissions.hub_regions(user):
+        condition |= Q(**{f"{prefix}__region_id__in": regions})
+    return condition
+
+
+class Bareme(models.Model):
+    """A rate table line: amounts per post per year for a wave/phase and a kind of structure."""
+
+    code = models.SlugField("code", max_length=40, unique=True)
+    libelle = models.CharField("libellé", max_length=200)
+    phase = models.PositiveSmallIntegerField("phase", choices=Phase.choices)
+    nature = models.CharField("nature de la structure", max_length=10, choices=Nature.choices)
+    montant_annee_1 = models.DecimalField("montant par poste, année 1 (€)", **MONEY)
+    montant_annee_2 = models.DecimalField("montant par poste, année 2 (€)", default=ZERO, **MONEY)
+    montant_annee_3 = models.DecimalField("montant par poste, année 3 (€)", default=ZERO, **MONEY)
+    bonus_annee_1 = models.DecimalField("bonus QPV/ZRR, année 1 (€)", default=ZERO, **MONEY)
+    bonus_annee_2 = models.DecimalField("bonus QPV/ZRR, année 2 (€)", default=ZERO, **MONEY)
+    bonus_annee_3 = models.DecimalField("bonus QPV/ZRR, année 3 (€)", default=ZERO, **MONEY)
+    duree_mois = models.PositiveSmallIntegerField(
+        "durée de la convention (mois)", validators=[MinValueValidator(1)]
+    )
+    regle_tranches = models.CharField("règle des tranches", max_length=20, choices=RegleTranches.choices)
+    echeances_mois = models.CharField(
+        "échéances (mois après signature)",
+        max_length=100,
+        blank=True,
+        help_text="Pour la règle « échéances » : mois séparés par des virgules, par exemple « 1,6,12 ».",
+    )
+    prorata = models.BooleanField(
+        "ajuster au prorata des mois pourvus",
+        default=True,
+        help_text="Chaque tranche est ajustée au prorata des mois avec un conseiller en poste sur la période écoulée.",
+    )
+    actif = models.BooleanField("utilisé pour les nouvelles conventions", default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "barème"
+        verbose_name_plural = "barèmes"
+        ordering = ["phase", "nature"]
+
+    def __str__(self):
+        return self.libelle
+
+    def clean(self):
+        if self.regle_tranches == RegleTranches.ECHEANCES:
+            try:
+                offsets = self.offsets()
+            except ValueError:
+                offsets = []
+            if not offsets:
+                raise ValidationError(
+                    {"echeances_mois": "Indiquez au moins une échéance, en mois (ex. « 1,6,12 »)."}
+                )
+
+    def offsets(self) -> list[int]:
+        return [int(part) for part in self.echeances_mois.replace(" ", "").split(",") if part]
+
+    def montants(self) -> list[Decimal]:
+        return [self.montant_annee_1, self.montant_annee_2, self.montant_annee_3]
+
+    def bonus(self) -> list[Decimal]:
+        return [self.bonus_annee_1, self.bonus_annee_2, self.bonus_annee_3]
+
+
+class ConventionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Members see their structures' conventions; prefectures their département; hubs their région."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        condition = _structure_scope(user, "structure")
+        return self if condition is None else self.filter(condition)
+
+    def signees(self):
+        return self.filter(etat=ConventionEtat.SIGNEE)
+
+    def a_renouveler(self, *, within_days: int, today=None):
+        from datetime import timedelta
+
+        today = today or timezone.localdate()
+        return self.signees().filter(
+            phase=Phase.PHASE_1,
+            statut=ConventionStatut.CONVENTIONNEMENT_VALIDE,
+            date_fin__gt=today,
+            date_fin__lte=today + timedelta(days=within_days),
+        )
+
+    def with_totaux(self):
+        return self.annotate(
+            total_engage=_money_sum("tranches__montant_prevu", tranches__statut__in=TrancheStatut.engagees()),
+            total_du=_money_sum("tranches__montant", tranches__statut=TrancheStatut.DUE),
+            total_verse=_money_sum("tranches__montant_verse", tranches__statut=TrancheStatut.VERSEE),
+        )
+
+    def avec_tranches_dues(self):
+        return self.filter(
+            Exists(Tranche.objects.filter(convention=OuterRef("pk"), statut=TrancheStatut.DUE))
+        )
+
+
+class Convention(models.Model):
+    numero = models.CharField("numéro", max_length=30, unique=True, blank=True)
+    structure = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="conventions")
+    phase = models.PositiveSmallIntegerField("phase", choices=Phase.choices, default=Phase.PHASE_1)
+    bareme = models.ForeignKey(Bareme, on_delete=models.PROTECT, related_name="conventions")
+    precedente = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="suivante",
+        verbose_name="convention renouvelée",
+    )
+    statut = models.CharField(
+        "statut",
+        max_length=40,
+        choices=ConventionStatut.choices,
+        default=ConventionStatut.CONVENTIONNEMENT_EN_COURS,
+        db_index=True,
+    )
+    etat = models.CharField(
+        "état", max_length=12, choices=ConventionEtat.choices, default=ConventionEtat.BROUILLON
+    )
+    date_debut = models.DateField("début")
+    date_fin = models.DateField("fin", db_index=True)
+    nombre_postes = models.PositiveSmallIntegerField("postes couverts", default=0)
+    # Amounts frozen from the barème at drafting time, refrozen at signature
+    bonus_applique = models.BooleanField("bonus QPV/ZRR", default=False)
+    montant_annee_1 = models.DecimalField("montant par poste, année 1", default=ZERO, **MONEY)
+    montant_annee_2 = models.DecimalField("montant par poste, année 2", default=ZERO, **MONEY)
+    montant_annee_3 = models.DecimalField("montant par poste, année 3", default=ZERO, **MONEY)
+    bonus_annee_1 = models.DecimalField("bonus par poste, année 1", default=ZERO, **MONEY)
+    bonus_annee_2 = models.DecimalField("bonus par poste, année 2", default=ZERO, **MONEY)
+    bonus_annee_3 = models.DecimalField("bonus par poste, année 3", default=ZERO, **MONEY)
+    montant_total = models.DecimalField("montant conventionné à la signature", default=ZERO, **MONEY)
+    # Démarches Simplifiées
+    ds_numero = models.CharField("numéro de dossier Démarches Simplifiées", max_length=20, blank=True)
+    ds_type = models.CharField("type de dossier", max_length=20, choices=DossierDsType.choices, blank=True)
+    ds_etat = models.CharField("état du dossier", max_length=20, choices=DossierDsEtat.choices, blank=True)
+    # Lifecycle dates
+    envoyee_le = models.DateField("envoyée le", null=True, blank=True)
+    date_signature = models.DateField("signée le", null=True, blank=True)
+    date_fin_effective = models.DateField("fin effective", null=True, blank=True)
+    motif_fin = models.TextField("motif de fin ou de résiliation", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("rédigée le", default=timezone.now)
+
+    history = HistoricalRecords()
+    objects = ConventionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "convention"
+        verbose_name_plural = "conventions"
+        ordering = ["-date_debut", "-pk"]
+        indexes = [models.Index(fields=["etat", "date_fin"], name="convention_etat_fin")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["structure", "phase"],
+                condition=~Q(etat__in=["terminee", "resiliee"]),
+                name="convention_une_active_par_phase",
+            )
+        ]
+
+    def __str__(self):
+        return f"Convention {self.numero or '(brouillon)'} — {self.structure}"
+
+    def clean(self):
+        if self.date_fin and self.date_debut and self.date_fin <= self.date_debut:
+            raise ValidationError({"date_fin": "La fin doit suivre le début de la convention."})
+
+    def montant_par_poste(self) -> Decimal:
+        return sum(self.montants_annuels_par_poste(), ZERO)
+
+    def montants_annuels_par_poste(self) -> list[Decimal]:
+        years = (self.bareme.duree_mois + 11) // 12
+        amounts = [self.montant_annee_1, self.montant_annee_2, self.montant_annee_3]
+        bonus = [self.bonus_annee_1, self.bonus_annee_2, self.bonus_annee_3]
+        return [amounts[i] + (bonus[i] if self.bonus_applique else ZERO) for i in range(min(years, 3))]
+
+    def totaux(self) -> dict[str, Decimal]:
+        """Committed, due, paid, credit notes and remaining, to the cent (one query)."""
+        agg = self.tranches.aggregate(
+            engage=_money_sum("montant_prevu", statut__in=TrancheStatut.engagees()),
+            du=_money_sum("montant", statut=TrancheStatut.DUE),
+            verse=_money_sum("montant_verse", statut=TrancheStatut.VERSEE),
+        )
+        avoirs = self.avoirs.aggregate(total=_money_sum("montant"))["total"]
+        agg["avoirs"] = avoirs
+        agg["restant"] = agg["engage"] - agg["verse"] - avoirs
+        return agg
+
+    def get_abilities(self, user) -> dict[str, bool]:
+        member = Membre.objects.filter(structure_id=self.structure_id, user=user).exists()
+        operator = permissions.is_operateur(user)
+        return {
+            "pdf": member or operator,
+            "documents": member or operator,
+            "deposer": member
+            and self.etat in (ConventionEtat.ENVOYEE, ConventionEtat.SIGNEE, ConventionEtat.TERMINEE),
+            "renouveler": member and self.peut_etre_renouvelee(),
+        }
+
+    def peut_etre_renouvelee(self, today=None) -> bool:
+        from .calculs import add_months
+
+        today = today or timezone.localdate()
+        return (
+            self.etat == ConventionEtat.SIGNEE
+            and self.phase == Phase.PHASE_1
+            and self.statut == ConventionStatut.CONVENTIONNEMENT_VALIDE
+            and add_months(self.date_fin, -6) <= today < self.date_fin
+        )
+
+
+class Avenant(models.Model):
+    convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="avenants")
+    numero = models.PositiveSmallIntegerField("numéro")
+    type = models.CharField("objet", max_length=10, choices=AvenantType.choices)
+    date_effet = models.DateField("date d'effet")
+    postes_ajoutes = models.PositiveSmallIntegerField("postes ajoutés", default=0)
+    postes_retires = models.PositiveSmallIntegerField("postes retirés", default=0)
+    montant = models.DecimalField(
+        "variation du montant engagé", max_digits=12, decimal_places=2, default=ZERO
+    )
+    description = models.TextField("description", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "avenant"
+        verbose_name_plural = "avenants"
+        ordering = ["convention_id", "numero"]
+        constraints = [models.UniqueConstraint(fields=["convention", "numero"], name="avenant_numero_unique")]
+
+    def __str__(self):
+        return f"Avenant n° {self.numero} — {self.convention}"
+
+
+class TrancheQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(convention__in=Convention.objects.visible_to(user))
+
+    def a_verser(self):
+        return self.filter(statut=TrancheStatut.DUE)
+
+    def echues(self, today):
+        return self.filter(
+            statut=TrancheStatut.PREVUE, date_prevue__lte=today, convention__etat=ConventionEtat.SIGNEE
+        )
+
+
+class Tranche(models.Model):
+    convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="tranches")
+    poste = models.ForeignKey(
+        "structures.Poste", on_delete=models.PROTECT, related_name="tranches", null=True, blank=True
+    )
+    avenant = models.ForeignKey(
+        Avenant, on_delete=models.PROTECT, null=True, blank=True, related_name="tranches"
+    )
+    numero = models.PositiveSmallIntegerField("tranche n°")
+    date_prevue = models.DateField("date prévue", db_index=True)
+    periode_debut = models.DateField("période ajustée : du")
+    periode_fin = models.DateField("période ajustée : au (exclu)")
+    montant_prevu = models.DecimalField("montant prévu", **MONEY)
+    montant = models.DecimalField("montant dû (après prorata)", null=True, blank=True, **MONEY)
+    detail_calcul = models.TextField("détail du calcul", blank=True)
+    motif_blocage = models.CharField("bloquée parce que", max_length=255, blank=True)
+    statut = models.CharField(
+        "statut", max_length=10, choices=TrancheStatut.choices, default=TrancheStatut.PREVUE, db_index=True
+    )
+    due_le = models.DateField("due le", null=True, blank=True)
+    date_versement = models.DateField("versée le", null=True, blank=True)
+    montant_verse = models.DecimalField("montant versé", null=True, blank=True, **MONEY)
+    motif_suspension = models.TextField("motif de suspension ou d'annulation", blank=True)
+
+    history = HistoricalRecords()
+    objects = TrancheQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "tranche"
+        verbose_name_plural = "tranches"
+        ordering = ["convention_id", "date_prevue", "poste_id", "numero"]
+
+    def __str__(self):
+        poste = f", poste {self.poste_id}" if self.poste_id else ""
+        return f"Tranche {self.numero}{poste} du {self.date_prevue:%d/%m/%Y} — {self.convention.numero}"
+
+
+class Avoir(models.Model):
+    """A credit note: an amount the structure gives back or that is deducted (data space: « avoirs »)."""
+
+    convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="avoirs")
+    tranche = models.ForeignKey(
+        Tranche, on_delete=models.SET_NULL, null=True, blank=True, related_name="avoirs"
+    )
+    montant = models.DecimalField(
+        "montant", max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    date = models.DateField("date", default=timezone.localdate)
+    motif = models.TextField("motif")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "avoir"
+        verbose_name_plural = "avoirs"
+        ordering = ["-date"]
+
+    def __str__(self):
+        return f"Avoir de {self.montant} € — {self.convention}"
+
+
+class PieceQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Documents: the structure's members and operators only (not prefectures)."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if permissions.is_operateur(user):
+            return self
+        return self.filter(structure__in=Membre.objects.filter(user=user).values("structure_id"))
+
+    def acceptees(self):
+        return self.filter(statut=PieceStatut.ACCEPTEE)
+
+
+class PieceJustificative(models.Model):
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="pieces_justificatives")
+    convention = models.ForeignKey(
+        Convention, on_delete=models.CASCADE, null=True, blank=True, related_name="pieces"
+    )
+    poste = models.ForeignKey(
+        "structures.Poste", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    type = models.CharField("type de pièce", max_length=30, choices=PieceType.choices)
+    fichier = models.FileField("fichier", storage=private_storage, upload_to="conventions/pieces/%Y/%m/")
+    nom_fichier = models.CharField("nom d'origine", max_length=255)
+    valide_du = models.DateField("valable du", null=True, blank=True)
+    valide_au = models.DateField("valable au", null=True, blank=True)
+    statut = models.CharField(
+        "statut", max_length=10, choices=PieceStatut.choices, default=PieceStatut.DEPOSEE
+    )
+    motif_refus = models.TextField("motif du refus", blank=True)
+    deposee_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    deposee_le = models.DateTimeField(default=timezone.now)
+    verifiee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    verifiee_le = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["fichier"])
+    objects = PieceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "pièce justificative"
+        verbose_name_plural = "pièces justificatives"
+        ordering = ["-deposee_le"]
+
+    def __str__(self):
+        return f"{self.get_type_display()} — {self.structure}"
+
+
+class ReconventionnementQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(convention__in=Convention.objects.visible_to(user))
+
+    def en_attente(self):
+        return self.filter(statut=ReconventionnementStatut.INITIE)
+
+
+class Reconventionnement(models.Model):
+    convention = models.OneToOneField(Convention, on_delete=models.CASCADE, related_name="reconventionnement")
+    statut = models.CharField("statut", max_length=15, choices=ReconventionnementStatut.choices)
+    ds_numero = models.CharField("numéro de dossier Démarches Simplifiées", max_length=20, blank=True)
+    motif_non_interesse = models.CharField(
+        "motif", max_length=40, choices=MotifNonInteresse.choices, blank=True
+    )
+    nombre_postes = models.PositiveSmallIntegerField("postes demandés", default=0)
+    initie_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    initie_le = models.DateTimeField(default=timezone.now)
+    valide_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    valide_le = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = ReconventionnementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "reconventionnement"
+        verbose_name_plural = "reconventionnements"
+        ordering = ["-initie_le"]
+
+    def __str__(self):
+        return f"Reconventionnement ({self.get_statut_display()}) — {self.convention}"
+
+
+class ReconventionnementConseiller(models.Model):
+    """An advisor whose contract is renewed, with the new contract declared by the structure.
+
+    ``mise_en_relation_id`` refers to conseillers.MiseEnRelation without a foreign key: conventions
+    sits below conseillers in the layering; the renewal handler resolves it.
+    """
+
+    reconventionnement = models.ForeignKey(
+        Reconventionnement, on_delete=models.CASCADE, related_name="lignes"
+    )
+    mise_en_relation_id = models.PositiveIntegerField("recrutement renouvelé (identifiant)")
+    conseiller_nom = models.CharField("conseiller", max_length=200)
+    type_contrat = models.CharField("nouveau contrat", max_length=30)
+    date_debut = models.DateField("début du nouveau contrat")
+    date_fin = models.DateField("fin du nouveau contrat", null=True, blank=True)
+    nouvelle_mise_en_relation_id = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "conseiller renouvelé"
+        verbose_name_plural = "conseillers renouvelés"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reconventionnement", "mise_en_relation_id"], name="reconv_ligne_unique"
+            )
+        ]
+
+    def __str__(self):
+        return self.conseiller_nom
