@@ -1,0 +1,1 @@
+from . import admin_territories  # noqa: F401
