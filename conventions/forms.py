@@ -1,0 +1,117 @@
+"""Forms only translate input; the services decide."""
+
+from __future__ import annotations
+
+from django import forms
+from dsfr.forms import DsfrBaseForm
+
+from .enums import MotifNonInteresse, PieceType
+from .files import validate_document
+
+
+class PieceForm(DsfrBaseForm):
+    type = forms.ChoiceField(label="Type de pièce", choices=PieceType.choices)
+    poste = forms.TypedChoiceField(
+        label="Poste concerné (contrat de travail)", coerce=int, required=False, empty_value=None
+    )
+    valide_du = forms.DateField(
+        label="Contrat valable du", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    valide_au = forms.DateField(
+        label="Contrat valable au (vide pour un CDI)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    fichier = forms.FileField(
+        label="Fichier", help_text="PDF, JPEG ou PNG, 5 Mo au maximum.", validators=[validate_document]
+    )
+
+    def __init__(self, *args, postes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["poste"].choices = [("", "—")] + [(p.pk, f"Poste n° {p.pk} ({p.get_type_display()})") for p in postes]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("type") == PieceType.CONTRAT_TRAVAIL and not data.get("poste"):
+            self.add_error("poste", "Indiquez le poste auquel se rapporte ce contrat de travail.")
+        return data
+
+
+class ReconventionnementForm(DsfrBaseForm):
+    ds_numero = forms.CharField(
+        label="Numéro de dossier Démarches Simplifiées", max_length=20,
+        help_text="Le numéro du dossier de demande de subvention déposé sur Démarches Simplifiées.",
+    )
+    conseillers = forms.TypedMultipleChoiceField(
+        label="Conseillers dont le contrat est renouvelé", coerce=int, required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Les conseillers en CDI sont présélectionnés.",
+    )
+    type_contrat = forms.ChoiceField(
+        label="Nouveau contrat des conseillers sélectionnés",
+        choices=[("CDI", "CDI"), ("CDD", "CDD"), ("PEC", "PEC"), ("contrat_de_projet_public", "Contrat de projet public")],
+    )
+    date_debut = forms.DateField(label="Début du nouveau contrat", widget=forms.DateInput(attrs={"type": "date"}))
+    date_fin = forms.DateField(
+        label="Fin du nouveau contrat (sauf CDI)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, candidats=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidats = list(candidats)
+        self.fields["conseillers"].choices = [
+            (c.mise_en_relation_id, f"{c.nom} — {c.type_contrat or 'contrat non renseigné'}") for c in self.candidats
+        ]
+        if not self.is_bound:
+            self.initial.setdefault("conseillers", [c.mise_en_relation_id for c in self.candidats if c.cdi])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("type_contrat") and data["type_contrat"] != "CDI" and not data.get("date_fin"):
+            self.add_error("date_fin", "Un contrat autre qu'un CDI doit avoir une date de fin.")
+        if data.get("date_debut") and data.get("date_fin") and data["date_fin"] <= data["date_debut"]:
+            self.add_error("date_fin", "La fin du contrat doit suivre son début.")
+        return data
+
+    def lignes(self) -> list[dict]:
+        data = self.cleaned_data
+        return [
+            {
+                "mise_en_relation_id": pk,
+                "type_contrat": data["type_contrat"],
+                "date_debut": data["date_debut"],
+                "date_fin": None if data["type_contrat"] == "CDI" else data.get("date_fin"),
+            }
+            for pk in data.get("conseillers", [])
+        ]
+
+
+class NonInteresseForm(DsfrBaseForm):
+    motif = forms.ChoiceField(label="Motif", choices=MotifNonInteresse.choices, widget=forms.RadioSelect)
+
+
+class DateForm(DsfrBaseForm):
+    """Admin confirmation pages: one date."""
+
+    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class MotifForm(DsfrBaseForm):
+    motif = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
+
+
+class FinConventionForm(DsfrBaseForm):
+    date = forms.DateField(label="Date de fin du financement", widget=forms.DateInput(attrs={"type": "date"}))
+    anticipee = forms.BooleanField(label="Résiliation anticipée", required=False)
+    motif = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
+
+
+class RedigerForm(forms.Form):
+    """Admin: draft a convention for a validated structure."""
+
+    structure = forms.ModelChoiceField(label="Structure validée", queryset=None)
+    date_debut = forms.DateField(label="Début prévu", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        from structures.models import Structure
+
+        super().__init__(*args, **kwargs)
+        self.fields["structure"].queryset = Structure.objects.validees().order_by("nom")
