@@ -1,6 +1,7 @@
 """Territory referential: data loaded by migration 0003, helpers, autocomplete, admin, refresh."""
 
 import importlib
+import io
 
 import pytest
 from django.apps import apps as global_apps
@@ -303,7 +304,7 @@ def test_load_territories_is_idempotent_and_repairs_drift():
     Commune.objects.create(code_insee="69999", nom="Disparue", nom_recherche="disparue", departement_id="69")
     Departement.objects.filter(code="69").update(nom="Rhodanie")
 
-    call_command("load_territories", stdout=open_devnull())
+    call_command("load_territories", stdout=io.StringIO())
 
     lyon.refresh_from_db()
     assert (lyon.nom, lyon.nom_recherche) == ("Lyon", "lyon")
@@ -319,7 +320,7 @@ def test_load_territories_is_idempotent_and_repairs_drift():
     )
     assert after == counts
 
-    call_command("load_territories", stdout=open_devnull())
+    call_command("load_territories", stdout=io.StringIO())
     assert (
         Region.objects.count(),
         Departement.objects.count(),
@@ -346,9 +347,3 @@ def test_migration_reverse_empties_and_forward_reloads():
         Commune.objects.count(),
         CodePostal.objects.count(),
     ) == counts
-
-
-def open_devnull():
-    import io
-
-    return io.StringIO()
