@@ -4,6 +4,7 @@ The Django test client drives Conum; the fake server (tests/fake_oidc.py) is rea
 real HTTP by allauth (discovery, token, JWKS, userinfo) and by the test (authorize).
 """
 
+import re
 import socket
 from urllib.parse import parse_qs, urlsplit
 
@@ -234,3 +235,16 @@ def test_existing_user_with_same_verified_email_is_connected(client, proconnect)
     assert SocialAccount.objects.get(provider="proconnect").user == existing
     existing.refresh_from_db()
     assert existing.check_password("un mot de passe solide")
+
+
+@pytest.mark.django_db
+def test_get_on_login_url_asks_for_confirmation_without_leaving(client, proconnect):
+    # allauth never starts a login on GET (login CSRF): a French page with a POST button.
+    response = client.get(reverse("proconnect_login"))
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "ProConnect" in content
+    assert re.search(r'<form method="post"', content)
+    assert "Continuer" in content
+    assert proconnect.authorize_requests == []
