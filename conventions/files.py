@@ -34,6 +34,8 @@ def validate_document(uploaded) -> None:
 
 def serve_private_file(field_file, filename: str) -> FileResponse:
     content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-    response = FileResponse(field_file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
+    response = FileResponse(
+        field_file.open("rb"), as_attachment=True, filename=filename, content_type=content_type
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response

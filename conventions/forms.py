@@ -18,7 +18,9 @@ class PieceForm(DsfrBaseForm):
         label="Contrat valable du", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     valide_au = forms.DateField(
-        label="Contrat valable au (vide pour un CDI)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Contrat valable au (vide pour un CDI)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     fichier = forms.FileField(
         label="Fichier", help_text="PDF, JPEG ou PNG, 5 Mo au maximum.", validators=[validate_document]
@@ -26,7 +28,9 @@ class PieceForm(DsfrBaseForm):
 
     def __init__(self, *args, postes=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["poste"].choices = [("", "—")] + [(p.pk, f"Poste n° {p.pk} ({p.get_type_display()})") for p in postes]
+        self.fields["poste"].choices = [("", "—")] + [
+            (p.pk, f"Poste n° {p.pk} ({p.get_type_display()})") for p in postes
+        ]
 
     def clean(self):
         data = super().clean()
@@ -37,28 +41,41 @@ class PieceForm(DsfrBaseForm):
 
 class ReconventionnementForm(DsfrBaseForm):
     ds_numero = forms.CharField(
-        label="Numéro de dossier Démarches Simplifiées", max_length=20,
+        label="Numéro de dossier Démarches Simplifiées",
+        max_length=20,
         help_text="Le numéro du dossier de demande de subvention déposé sur Démarches Simplifiées.",
     )
     conseillers = forms.TypedMultipleChoiceField(
-        label="Conseillers dont le contrat est renouvelé", coerce=int, required=False,
+        label="Conseillers dont le contrat est renouvelé",
+        coerce=int,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Les conseillers en CDI sont présélectionnés.",
     )
     type_contrat = forms.ChoiceField(
         label="Nouveau contrat des conseillers sélectionnés",
-        choices=[("CDI", "CDI"), ("CDD", "CDD"), ("PEC", "PEC"), ("contrat_de_projet_public", "Contrat de projet public")],
+        choices=[
+            ("CDI", "CDI"),
+            ("CDD", "CDD"),
+            ("PEC", "PEC"),
+            ("contrat_de_projet_public", "Contrat de projet public"),
+        ],
     )
-    date_debut = forms.DateField(label="Début du nouveau contrat", widget=forms.DateInput(attrs={"type": "date"}))
+    date_debut = forms.DateField(
+        label="Début du nouveau contrat", widget=forms.DateInput(attrs={"type": "date"})
+    )
     date_fin = forms.DateField(
-        label="Fin du nouveau contrat (sauf CDI)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Fin du nouveau contrat (sauf CDI)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def __init__(self, *args, candidats=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.candidats = list(candidats)
         self.fields["conseillers"].choices = [
-            (c.mise_en_relation_id, f"{c.nom} — {c.type_contrat or 'contrat non renseigné'}") for c in self.candidats
+            (c.mise_en_relation_id, f"{c.nom} — {c.type_contrat or 'contrat non renseigné'}")
+            for c in self.candidats
         ]
         if not self.is_bound:
             self.initial.setdefault("conseillers", [c.mise_en_relation_id for c in self.candidats if c.cdi])
@@ -108,7 +125,9 @@ class RedigerForm(forms.Form):
     """Admin: draft a convention for a validated structure."""
 
     structure = forms.ModelChoiceField(label="Structure validée", queryset=None)
-    date_debut = forms.DateField(label="Début prévu", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_debut = forms.DateField(
+        label="Début prévu", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, **kwargs):
         from structures.models import Structure

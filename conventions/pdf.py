@@ -16,7 +16,9 @@ def _no_network(url, *args, **kwargs):
 def contexte_pdf(convention) -> dict:
     structure = convention.structure
     tranches = list(
-        convention.tranches.filter(statut__in=TrancheStatut.engagees()).order_by("date_prevue", "poste_id", "numero")
+        convention.tranches.filter(statut__in=TrancheStatut.engagees()).order_by(
+            "date_prevue", "poste_id", "numero"
+        )
     )
     annees = [
         {"annee": index, "montant": montant, "total": montant * convention.nombre_postes}
