@@ -289,7 +289,7 @@ def tranche_verser(*, tranche: Tranche, by, date_versement: date, montant: Decim
         if tranche.statut != TrancheStatut.DUE:
             raise DomainError("Seule une tranche due peut être versée.")
         montant = tranche.montant if montant is None else Decimal(montant)
-        if montant <= 0 or montant > tranche.montant:
+        if montant < 0 or montant > tranche.montant or (montant == 0 and tranche.montant > 0):
             raise DomainError(f"Le montant versé doit être positif et au plus de {tranche.montant} €.")
         if date_versement > timezone.localdate():
             raise DomainError("La date de versement ne peut pas être dans le futur.")
