@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django.forms",
     # Third parties
     "dsfr",
+    "widget_tweaks",  # django-dsfr checkbox and radio snippets load it
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
