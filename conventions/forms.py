@@ -9,7 +9,24 @@ from .enums import MotifNonInteresse, PieceType
 from .files import validate_document
 
 
-class PieceForm(DsfrBaseForm):
+class ConventionsForm(DsfrBaseForm):
+    """DSFR form marking optional fields (current DSFR guidance), without django-dsfr's
+    transitional deprecation warning."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            # django-dsfr's input snippet reads this attribute, only set for selects and radios
+            if not hasattr(field.widget, "group_class"):
+                field.widget.group_class = "fr-input-group"
+
+    def get_context(self):
+        context = forms.Form.get_context(self)
+        context["DSFR_MARK_OPTIONAL_FIELDS"] = True
+        return context
+
+
+class PieceForm(ConventionsForm):
     type = forms.ChoiceField(label="Type de pièce", choices=PieceType.choices)
     poste = forms.TypedChoiceField(
         label="Poste concerné (contrat de travail)", coerce=int, required=False, empty_value=None
@@ -39,7 +56,7 @@ class PieceForm(DsfrBaseForm):
         return data
 
 
-class ReconventionnementForm(DsfrBaseForm):
+class ReconventionnementForm(ConventionsForm):
     ds_numero = forms.CharField(
         label="Numéro de dossier Démarches Simplifiées",
         max_length=20,
@@ -101,21 +118,21 @@ class ReconventionnementForm(DsfrBaseForm):
         ]
 
 
-class NonInteresseForm(DsfrBaseForm):
+class NonInteresseForm(ConventionsForm):
     motif = forms.ChoiceField(label="Motif", choices=MotifNonInteresse.choices, widget=forms.RadioSelect)
 
 
-class DateForm(DsfrBaseForm):
+class DateForm(ConventionsForm):
     """Admin confirmation pages: one date."""
 
     date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class MotifForm(DsfrBaseForm):
+class MotifForm(ConventionsForm):
     motif = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
 
 
-class FinConventionForm(DsfrBaseForm):
+class FinConventionForm(ConventionsForm):
     date = forms.DateField(label="Date de fin du financement", widget=forms.DateInput(attrs={"type": "date"}))
     anticipee = forms.BooleanField(label="Résiliation anticipée", required=False)
     motif = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)

@@ -16,8 +16,8 @@ from structures.enums import PosteEtat, StructureStatut
 from .factories import (
     StructureFactory,
     UserFactory,
-    contrat_accepte,
     conseiller_recrute,
+    contrat_accepte,
     convention_signee,
     membre,
     operateur,
