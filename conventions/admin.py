@@ -390,7 +390,7 @@ class TrancheAdmin(ExportMixin, ConumModelAdmin):
     )
     list_filter = (TrancheStatutFilter, "statut", "convention__phase", "convention__structure__departement")
     search_fields = ("convention__numero", "convention__structure__nom", "convention__structure__siret")
-    list_select_related = ("convention__structure",)
+    list_select_related = ("convention__structure", "poste__structure")
     date_hierarchy = "date_prevue"
     actions = ["enregistrer_versement", "suspendre", "reprendre"]
     fields = (
@@ -488,7 +488,7 @@ class PieceJustificativeAdmin(ConumModelAdmin):
     list_display = ("type", "structure", "poste", "nom_fichier", "statut", "deposee_le", "lien")
     list_filter = ("statut", "type")
     search_fields = ("structure__nom", "structure__siret", "nom_fichier")
-    list_select_related = ("structure",)
+    list_select_related = ("structure", "poste__structure")
     actions = ["accepter", "refuser"]
     exclude = ("fichier",)
     service_owned_fields = (
@@ -603,7 +603,7 @@ class ReconventionnementAdmin(ConumModelAdmin):
 @admin.register(Avoir)
 class AvoirAdmin(ConumModelAdmin):
     list_display = ("convention", "montant", "date", "motif", "created_by")
-    list_select_related = ("convention", "created_by")
+    list_select_related = ("convention__structure", "created_by")
     search_fields = ("convention__numero", "convention__structure__nom")
     readonly_fields = ("convention", "tranche", "montant", "date", "motif", "created_by", "created_at")
 
@@ -622,7 +622,7 @@ class AvenantAdmin(ConumModelAdmin):
         "postes_retires",
         "montant",
     )
-    list_select_related = ("convention",)
+    list_select_related = ("convention__structure",)
     search_fields = ("convention__numero", "convention__structure__nom")
     readonly_fields = (
         "convention",

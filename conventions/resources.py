@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db.models import Min, Q
 from import_export import fields, resources
 
@@ -9,9 +11,15 @@ from .enums import TrancheStatut
 from .models import Convention, Tranche
 
 
+def _euros(value) -> str:
+    """Money as "1234.50", whatever the database returns for a sum."""
+    return f"{Decimal(value or 0).quantize(Decimal('0.01'))}"
+
+
 def conventions_export_queryset(queryset):
     return (
         queryset.select_related("structure")
+        .prefetch_related("avoirs")
         .with_totaux()
         .annotate(
             prochaine_tranche=Min("tranches__date_prevue", filter=Q(tranches__statut=TrancheStatut.PREVUE))
@@ -24,8 +32,9 @@ class ConventionResource(resources.ModelResource):
     siret = fields.Field(attribute="structure__siret", column_name="SIRET")
     identifiant = fields.Field(column_name="identifiant structure")
     statut = fields.Field(attribute="statut", column_name="statut")
-    engage = fields.Field(attribute="total_engage", column_name="engagé")
-    verse = fields.Field(attribute="total_verse", column_name="versé")
+    montant_total = fields.Field(column_name="montant à la signature")
+    engage = fields.Field(column_name="engagé")
+    verse = fields.Field(column_name="versé")
     restant = fields.Field(column_name="reste à verser")
     prochaine = fields.Field(attribute="prochaine_tranche", column_name="prochaine tranche")
 
@@ -43,8 +52,18 @@ class ConventionResource(resources.ModelResource):
     def dehydrate_identifiant(self, convention):
         return convention.structure.identifiant
 
+    def dehydrate_montant_total(self, convention):
+        return _euros(convention.montant_total)
+
+    def dehydrate_engage(self, convention):
+        return _euros(convention.total_engage)
+
+    def dehydrate_verse(self, convention):
+        return _euros(convention.total_verse)
+
     def dehydrate_restant(self, convention):
-        return convention.total_engage - convention.total_verse
+        avoirs = sum((a.montant for a in convention.avoirs.all()), Decimal("0"))
+        return _euros(convention.total_engage - convention.total_verse - avoirs)
 
 
 class TrancheResource(resources.ModelResource):
@@ -65,3 +84,12 @@ class TrancheResource(resources.ModelResource):
 
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("convention__structure")
+
+    def dehydrate_montant_prevu(self, tranche):
+        return _euros(tranche.montant_prevu)
+
+    def dehydrate_montant(self, tranche):
+        return "" if tranche.montant is None else _euros(tranche.montant)
+
+    def dehydrate_montant_verse(self, tranche):
+        return "" if tranche.montant_verse is None else _euros(tranche.montant_verse)

@@ -1,0 +1,197 @@
+"""Back office: workflow views and actions call the services, exports, filters, fixed query counts."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from conventions import services
+from conventions.calculs import add_months
+from conventions.enums import ConventionEtat, PieceStatut, TrancheStatut
+from conventions.models import Convention, PieceJustificative, Reconventionnement, Tranche
+
+from .factories import (
+    StructureFactory,
+    conseiller_recrute,
+    contrat_accepte,
+    convention_signee,
+    membre,
+    operateur,
+)
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate
+
+
+@pytest.fixture
+def op(client):
+    user = operateur()
+    client.force_login(user)
+    return user
+
+
+def _convention_due(op):
+    structure = StructureFactory()
+    poste = structure.postes.get()
+    contrat_accepte(structure, poste)
+    conseiller_recrute(structure, poste, debut=TODAY() - timedelta(days=900))
+    return convention_signee(structure, signed_on=TODAY() - timedelta(days=40), by=op)
+
+
+def test_draft_send_sign_through_admin_views(client, op):
+    structure = StructureFactory()
+    url = reverse("admin:conventions_convention_rediger")
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"structure": structure.pk, "date_debut": ""})
+    convention = Convention.objects.get(structure=structure)
+    assert response.status_code == 302
+    assert convention.history.latest().history_user == op
+    confirm = client.get(reverse("admin:conventions_convention_envoyer", args=[convention.pk]))
+    assert confirm.status_code == 200 and "Envoyer" in confirm.content.decode()
+    client.post(reverse("admin:conventions_convention_envoyer", args=[convention.pk]))
+    response = client.post(
+        reverse("admin:conventions_convention_signer", args=[convention.pk]),
+        {"date": (TODAY() + timedelta(days=2)).isoformat()},
+    )
+    assert "La date de signature ne peut pas être dans le futur." in [
+        m.message for m in response.context["messages"]
+    ]
+    client.post(
+        reverse("admin:conventions_convention_signer", args=[convention.pk]), {"date": TODAY().isoformat()}
+    )
+    convention.refresh_from_db()
+    assert convention.etat == ConventionEtat.SIGNEE
+    assert convention.tranches.count() == 3
+
+
+def test_draft_view_refuses_non_validated_structures(client, op):
+    structure = StructureFactory(statut="CREEE")
+    response = client.post(reverse("admin:conventions_convention_rediger"), {"structure": structure.pk})
+    assert response.status_code == 200
+    assert not Convention.objects.exists()
+
+
+def test_bulk_payment_action_with_confirmation(client, op):
+    first, second = _convention_due(op), _convention_due(op)
+    ids = list(Tranche.objects.a_verser().values_list("pk", flat=True))
+    assert len(ids) == 2
+    url = reverse("admin:conventions_tranche_changelist")
+    page = client.post(url, {"action": "enregistrer_versement", "_selected_action": ids})
+    assert page.status_code == 200 and "Confirmer le versement" in page.content.decode()
+    assert Tranche.objects.filter(statut=TrancheStatut.VERSEE).count() == 0
+    client.post(
+        url,
+        {
+            "action": "enregistrer_versement",
+            "_selected_action": ids,
+            "confirm": "1",
+            "date": TODAY().isoformat(),
+        },
+    )
+    paid = Tranche.objects.filter(statut=TrancheStatut.VERSEE)
+    assert paid.count() == 2
+    assert all(t.history.latest().history_user == op for t in paid)
+    assert first.totaux()["verse"] == second.totaux()["verse"] == paid.first().montant
+
+
+def test_tranche_change_page_shows_computation_line_by_line(client, op):
+    convention = _convention_due(op)
+    tranche = convention.tranches.get(numero=2)
+    content = client.get(reverse("admin:conventions_tranche_change", args=[tranche.pk])).content.decode()
+    assert "mois pourvu" in content
+
+
+def test_refuse_piece_and_validate_renewal_actions(client, op):
+    structure = StructureFactory()
+    user = membre(structure)
+    piece = PieceJustificative.objects.create(
+        structure=structure, type="avis_sirene", fichier="x.pdf", nom_fichier="x.pdf", deposee_par=user
+    )
+    url = reverse("admin:conventions_piecejustificative_changelist")
+    client.post(
+        url, {"action": "refuser", "_selected_action": [piece.pk], "confirm": "1", "motif": "Illisible"}
+    )
+    piece.refresh_from_db()
+    assert piece.statut == PieceStatut.REFUSEE and piece.motif_refus == "Illisible"
+    convention = convention_signee(structure, signed_on=add_months(TODAY(), -24) + timedelta(days=60), by=op)
+    reconv = services.reconventionnement_initier(convention=convention, by=user, ds_numero="55", lignes=[])
+    url = reverse("admin:conventions_reconventionnement_changelist")
+    page = client.post(url, {"action": "valider", "_selected_action": [reconv.pk]})
+    assert "Confirmer la validation" in page.content.decode()
+    client.post(url, {"action": "valider", "_selected_action": [reconv.pk], "confirm": "1"})
+    reconv.refresh_from_db()
+    assert reconv.statut == "valide"
+    assert Convention.objects.filter(precedente=convention, phase=2).exists()
+
+
+def test_convention_filters(client, op):
+    due = _convention_due(op)
+    later = convention_signee(StructureFactory(), signed_on=TODAY(), by=op)
+    url = reverse("admin:conventions_convention_changelist")
+    content = client.get(url, {"tranches_dues": "oui"}).content.decode()
+    assert due.numero in content and later.numero not in content
+    content = client.get(url, {"q": due.structure.siret}).content.decode()
+    assert due.numero in content and later.numero not in content
+    content = client.get(url, {"fin_avant": "30"}).content.decode()
+    assert due.numero not in content
+
+
+def test_export_conventions_csv(client, op):
+    convention = _convention_due(op)
+    services.tranche_verser(tranche=convention.tranches.get(numero=1), by=op, date_versement=TODAY())
+    response = client.post(
+        reverse("admin:conventions_convention_export"),
+        {"format": "0", "resource": "0", **{f"conventionresource_{f}": "on" for f in (
+            "numero", "structure", "siret", "identifiant", "phase", "statut", "etat", "date_debut", "date_fin",
+            "nombre_postes", "montant_total", "engage", "verse", "restant", "prochaine", "ds_numero")}},
+    )  # fmt: skip
+    text = response.content.decode()
+    header, row = text.splitlines()[:2]
+    assert "SIRET" in header and "reste à verser" in header and "prochaine tranche" in header
+    assert convention.structure.siret in row and "50000.00" in row and "33333.33" in row
+
+
+def _count_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "model",
+    ["convention", "tranche", "piecejustificative", "reconventionnement", "bareme", "avenant", "avoir"],
+)
+def test_every_admin_page_opens_and_changelists_have_fixed_query_counts(
+    client, op, model, django_assert_num_queries
+):
+    def build():
+        convention = _convention_due(op)
+        structure = convention.structure
+        user = membre(structure)
+        PieceJustificative.objects.create(
+            structure=structure, type="avis_sirene", fichier="x.pdf", nom_fichier="x.pdf", deposee_par=user
+        )
+        services.tranche_verser(tranche=convention.tranches.get(numero=1), by=op, date_versement=TODAY())
+        services.avoir_enregistrer(convention=convention, by=op, montant=1, motif="Trop perçu")
+        Reconventionnement.objects.create(convention=convention, statut="initie", initie_par=user)
+        structure.postes.create()
+        services.convention_avenant_postes(convention=convention, by=op, date_effet=TODAY())
+
+    build()
+    build()
+    url = reverse(f"admin:conventions_{model}_changelist")
+    two = _count_queries(client, url)
+    build()
+    build()
+    assert _count_queries(client, url) == two
+    with django_assert_num_queries(two):
+        client.get(url)
+    Model = {"convention": Convention, "tranche": Tranche}.get(model)
+    from django.apps import apps
+
+    Model = apps.get_model("conventions", model)
+    obj = Model.objects.first()
+    assert client.get(reverse(f"admin:conventions_{model}_change", args=[obj.pk])).status_code == 200
