@@ -94,7 +94,14 @@ def _postes_couverts(structure: Structure):
     return list(structure.postes.actifs().order_by("pk"))
 
 
-def convention_rediger(
+def convention_rediger(*, structure: Structure, by, **kwargs) -> Convention:
+    """Draft a convention for a validated structure, in one action."""
+    _require_operator(by)
+    with transaction.atomic():
+        return _rediger(structure=structure, by=by, **kwargs)
+
+
+def _rediger(
     *,
     structure: Structure,
     by,
@@ -102,8 +109,6 @@ def convention_rediger(
     phase: int = Phase.PHASE_1,
     precedente: Convention | None = None,
 ) -> Convention:
-    """Draft a convention for a validated structure, in one action."""
-    _require_operator(by)
     structure = Structure.objects.select_for_update().get(pk=structure.pk)
     if structure.statut != StructureStatut.VALIDATION_COSELEC:
         raise DomainError("Seule une structure validée en comité de sélection peut être conventionnée.")
