@@ -4,6 +4,7 @@ from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from .enums import GrandReseau, Role
 
@@ -86,6 +87,7 @@ class Habilitation(models.Model):
     created_at = models.DateTimeField("créée le", default=timezone.now)
 
     objects = HabilitationQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["created_at"])  # who granted or removed which role
 
     class Meta:
         verbose_name = "habilitation"
@@ -195,6 +197,17 @@ class OutboxEmailQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=OutboxEmail.Status.PENDING)
 
+    def due(self, now=None):
+        """Rows the sweep should (re)dispatch: pending and due, or stuck in a stale sending claim."""
+        from .notifications import stale_claim_limit
+
+        now = now or timezone.now()
+        pending = models.Q(status=OutboxEmail.Status.PENDING) & (
+            models.Q(next_attempt_at__isnull=True) | models.Q(next_attempt_at__lte=now)
+        )
+        stale = models.Q(status=OutboxEmail.Status.SENDING, claimed_at__lt=stale_claim_limit(now))
+        return self.filter(pending | stale)
+
     def failed(self):
         return self.filter(status=OutboxEmail.Status.FAILED)
 
@@ -204,6 +217,7 @@ class OutboxEmail(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", "À envoyer"
+        SENDING = "sending", "Envoi en cours"
         SENT = "sent", "Envoyé"
         FAILED = "failed", "Échec définitif"
 
@@ -225,6 +239,13 @@ class OutboxEmail(models.Model):
     last_error = models.TextField("dernière erreur", blank=True)
     created_at = models.DateTimeField("créé le", default=timezone.now, db_index=True)
     sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
+    claimed_at = models.DateTimeField(
+        "envoi commencé le",
+        null=True,
+        blank=True,
+        help_text="Posé avant l'envoi SMTP : une deuxième livraison de la tâche ne renvoie pas le courriel.",
+    )
+    next_attempt_at = models.DateTimeField("prochaine tentative", null=True, blank=True)
 
     objects = OutboxEmailQuerySet.as_manager()
 
