@@ -77,3 +77,16 @@ def register_renewal_handler(handler: RenewalHandler | None) -> None:
 
 def renewal_handler() -> RenewalHandler | None:
     return _renewal_handler
+
+
+class sans_fournisseur:  # noqa: N801 - used as a context manager
+    """Temporarily ignore the registered providers (demo data built before the advisors exist)."""
+
+    def __enter__(self):
+        self._saved = list(_providers)
+        _providers.clear()
+        return self
+
+    def __exit__(self, *exc):
+        _providers[:] = self._saved
+        return False

@@ -195,3 +195,34 @@ def test_every_admin_page_opens_and_changelists_have_fixed_query_counts(
     Model = apps.get_model("conventions", model)
     obj = Model.objects.first()
     assert client.get(reverse(f"admin:conventions_{model}_change", args=[obj.pk])).status_code == 200
+
+
+def test_export_tranches_csv(client, op):
+    convention = _convention_due(op)
+    fields = (
+        "convention", "structure", "siret", "phase", "debut", "fin", "poste", "numero", "date_prevue",
+        "montant_prevu", "montant", "statut", "due_le", "date_versement", "montant_verse",
+    )  # fmt: skip
+    response = client.post(
+        reverse("admin:conventions_tranche_export"),
+        {"format": "0", "resource": "0", **{f"trancheresource_{f}": "on" for f in fields}},
+    )
+    lines = response.content.decode().splitlines()
+    assert "SIRET" in lines[0] and "début convention" in lines[0]
+    assert len(lines) == 4
+    assert all(convention.numero in line and "16666.6" in line for line in lines[1:])
+
+
+def test_hub_reads_conventions_of_its_region(client):
+    from conumapp.enums import Role
+    from conumapp.permissions import grant_role
+
+    from .factories import UserFactory, region
+
+    convention = convention_signee(signed_on=TODAY())
+    hub = UserFactory()
+    grant_role(hub, Role.HUB, region=region("84"))
+    other_hub = UserFactory()
+    grant_role(other_hub, Role.HUB, region=region("11", "Île-de-France"))
+    assert list(Convention.objects.visible_to(hub)) == [convention]
+    assert not Convention.objects.visible_to(other_hub).exists()
