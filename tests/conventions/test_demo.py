@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -13,7 +15,7 @@ def test_seed_demo_covers_every_status_paid_and_due_tranches_and_a_renewal(setti
     Departement.objects.get_or_create(code="69", defaults={"nom": "Rhône", "region": region})
     for code, nom in (("11", "Île-de-France"),):
         Region.objects.get_or_create(code=code, defaults={"nom": nom})
-    call_command("seed_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", "--force", stdout=io.StringIO())
     statuts = set(Convention.objects.values_list("statut", flat=True))
     assert statuts == set(ConventionStatut.values)
     assert Tranche.objects.filter(statut=TrancheStatut.VERSEE).exists()

@@ -117,7 +117,7 @@ def test_proof_of_use_reminder_once_after_the_end():
     assert convention.numero in email.subject and "justificatif d'utilisation" in email.body
 
 
-def test_emails_on_send_sign_payment_and_refused_piece():
+def test_emails_on_send_sign_payment_and_refused_piece(drain_outbox):
     op = operateur()
     structure = _structure_with_contract()
     user = membre(structure)
@@ -132,6 +132,8 @@ def test_emails_on_send_sign_payment_and_refused_piece():
     assert paid.to == [user.email]
     assert f"Versement de la tranche 1 de la convention {convention.numero}" == paid.subject
     assert "16666,67 €" in paid.body
+    delivered = [m for m in drain_outbox() if m.subject == paid.subject]
+    assert len(delivered) == 1 and delivered[0].to == [user.email]
     piece = structure.pieces_justificatives.create(
         type="avis_sirene", fichier="x.pdf", nom_fichier="x.pdf", deposee_par=user
     )

@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.conventions.factories import (
     StructureFactory,
@@ -75,13 +76,13 @@ def test_convention_journey(browser, live_server, _baremes, tmp_path):
     admin.click("text=Enregistrer la signature")
     admin.fill("input[name=date]", signed_on)
     admin.click("input[type=submit]")
-    assert "Signature enregistrée" in admin.content()
+    expect(admin.locator(".messagelist")).to_contain_text("Signature enregistrée")
 
     # The structure sees 3 tranches and downloads its PDF
     page = _page_for(browser, live_server, member)
     page.goto("/conventions/")
     page.click("text=CN-")
-    assert page.locator("tr.tranche").count() == 3
+    expect(page.locator("tr.tranche")).to_have_count(3)
     with page.expect_download() as download_info:
         page.click("text=Télécharger la convention (PDF)")
     path = tmp_path / "convention.pdf"
@@ -95,9 +96,10 @@ def test_convention_journey(browser, live_server, _baremes, tmp_path):
     admin.click("button[name=index]")
     admin.fill("input[name=date]", timezone.localdate().isoformat())
     admin.click("input[value='Confirmer le versement']")
-    assert "1 tranche(s) traitée(s)" in admin.content()
+    expect(admin.locator(".messagelist")).to_contain_text("1 tranche(s) traitée(s)")
 
     # The structure sees it paid
     page.reload()
-    assert page.locator("tr.tranche", has_text="Versée").count() == 1
-    assert "16666,67 € le" in page.locator("tr.tranche", has_text="Versée").inner_text()
+    paid = page.locator("tr.tranche", has_text="Versée")
+    expect(paid).to_have_count(1)
+    expect(paid).to_contain_text("16666,67 € le")
