@@ -1,16 +1,29 @@
-"""Base class for every back-office ModelAdmin."""
+"""Base class for every back-office ModelAdmin, and the back office's titles."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from .services import DomainError
 
 
+def has_simple_history(model) -> bool:
+    return hasattr(model._meta, "simple_history_manager_attribute")
+
+
 class ConumModelAdmin(SimpleHistoryAdmin):
     """save_on_top, relations loaded up front, fields owned by services read-only.
 
-    Subclasses list the fields a service owns in ``service_owned_fields``: they are never
-    editable in the admin; the admin's actions call the service instead.
+    * ``service_owned_fields``: fields a service writes (states, dates of transitions,
+      amounts computed by a service). They are never editable here; the admin's actions
+      call the service through :meth:`run_service` instead.
+    * Relations: ``list_select_related`` when given, otherwise the forward foreign keys shown
+      in ``list_display``, are loaded with the rows (no query per line); the change form's
+      foreign-key drop-downs use ``raw_id_fields``/``autocomplete_fields`` where subclasses
+      declare them.
+    * History: models with django-simple-history get its "Historique" page (who changed
+      what and when); other models fall back to Django's admin log.
     """
 
     save_on_top = True
@@ -18,17 +31,41 @@ class ConumModelAdmin(SimpleHistoryAdmin):
     show_full_result_count = False
     service_owned_fields: tuple[str, ...] = ()
 
+    @property
+    def object_history_template(self):
+        return "simple_history/object_history.html" if has_simple_history(self.model) else None
+
+    def history_view(self, request, object_id, extra_context=None):
+        if has_simple_history(self.model):
+            return super().history_view(request, object_id, extra_context=extra_context)
+        return admin.ModelAdmin.history_view(self, request, object_id, extra_context=extra_context)
+
     def get_readonly_fields(self, request, obj=None):
-        return tuple(super().get_readonly_fields(request, obj)) + tuple(self.service_owned_fields)
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return fields + tuple(f for f in self.service_owned_fields if f not in fields)
+
+    def related_to_load(self) -> list[str]:
+        if isinstance(self.list_select_related, list | tuple):
+            return list(self.list_select_related)
+        related = []
+        for name in self.list_display:
+            if not isinstance(name, str):
+                continue
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:  # a method or a callable column
+                continue
+            if isinstance(field, models.ForeignKey | models.OneToOneField):
+                related.append(name)
+        return related
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
-        select = (
-            [f for f in self.list_select_related]
-            if isinstance(self.list_select_related, list | tuple)
-            else []
-        )
-        return qs.select_related(*select) if select else qs
+        related = self.related_to_load()
+        return qs.select_related(*related) if related else qs
+
+    def get_list_select_related(self, request):
+        return self.related_to_load() or self.list_select_related
 
     def run_service(self, request, func, /, success_message: str | None = None, **kwargs):
         """Call a service; show its French error instead of a 500. Returns True on success."""
@@ -36,6 +73,9 @@ class ConumModelAdmin(SimpleHistoryAdmin):
             func(**kwargs)
         except DomainError as error:
             self.message_user(request, error.message, level=messages.ERROR)
+            return False
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), level=messages.ERROR)
             return False
         if success_message:
             self.message_user(request, success_message, level=messages.SUCCESS)

@@ -88,3 +88,56 @@ def chromium_path():
     if not shutil.which(path) and not os.path.exists(path):
         service_unavailable("ce test a besoin de Chromium (/usr/bin/chromium)")
     return path
+
+
+# --- Database: a file, so that a real Celery worker subprocess can share it ------------------
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """SQLite test database in a per-session file instead of memory (PostgreSQL: unchanged).
+
+    The real-worker tests (tests/celery_helpers.py) hand this file to the worker process.
+    """
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+# --- Celery and the email outbox -------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager():
+    """Tasks run in the test process (no broker): ``notify`` → commit → email in ``mailoutbox``.
+
+    Tests that need a real worker use the ``celery_worker`` fixture (tests/celery_helpers.py).
+    """
+    from conumapp.celery import app
+
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
+@pytest.fixture
+def drain_outbox(mailoutbox):
+    """Send every pending outbox row now, synchronously, into Django's locmem ``mailoutbox``.
+
+    For rows written outside ``django_capture_on_commit_callbacks(execute=True)``. Returns the
+    messages sent by this call.
+    """
+    from conumapp.models import OutboxEmail
+    from conumapp.notifications import deliver
+
+    def drain():
+        before = len(mailoutbox)
+        for email_id in OutboxEmail.objects.pending().order_by("created_at", "pk").values_list("pk", flat=True):
+            deliver(email_id)
+        return mailoutbox[before:]
+
+    return drain
+
+
+from tests.celery_helpers import celery_worker  # noqa: E402, F401 - fixture starting a real worker
