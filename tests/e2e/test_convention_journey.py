@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.db import connections
 from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -30,6 +31,9 @@ def browser(chromium_path, monkeypatch):
         browser = playwright.chromium.launch(executable_path=chromium_path, args=["--no-sandbox"])
         yield browser
         browser.close()
+        # Under Playwright's running loop, asgiref gives the ORM a connection of its own: close it,
+        # or the PostgreSQL test database cannot be dropped at the end of the session.
+        connections.close_all()
 
 
 def _page_for(browser, live_server, user):
