@@ -116,7 +116,9 @@ def register() -> None:
     hooks.register_renewal_handler(Renouvellement())
     try:
         from . import services
-    except ImportError:
+    except ModuleNotFoundError as error:  # conseillers/services.py not written yet
+        if error.name != "conseillers.services":
+            raise
         return
     blockers = getattr(services, "RUPTURE_BLOCKERS", None)
     if blockers is not None and bloque_rupture not in blockers:
