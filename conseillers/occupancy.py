@@ -9,6 +9,7 @@ including the recruitment awaits the operator.
 
 from __future__ import annotations
 
+import importlib
 from datetime import date
 
 from django.db import transaction
@@ -115,7 +116,7 @@ def register() -> None:
     hooks.register_provider(periodes_occupees)
     hooks.register_renewal_handler(Renouvellement())
     try:
-        from . import services
+        services = importlib.import_module("conseillers.services")
     except ModuleNotFoundError as error:  # conseillers/services.py not written yet
         if error.name != "conseillers.services":
             raise
