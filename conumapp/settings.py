@@ -136,13 +136,14 @@ if REDIS_URL:
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:
-    for sub in ("queue", "processed", "results"):
+    for sub in ("queue", "processed", "results", "control"):
         (Path(CELERY_BROKER_DIR) / sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(Path(CELERY_BROKER_DIR) / "queue"),
         "data_folder_out": str(Path(CELERY_BROKER_DIR) / "queue"),
         "processed_folder": str(Path(CELERY_BROKER_DIR) / "processed"),
+        "control_folder": str(Path(CELERY_BROKER_DIR) / "control"),
         "store_processed": False,
     }
     CELERY_RESULT_BACKEND = "file://" + str(Path(CELERY_BROKER_DIR) / "results")
