@@ -1,0 +1,42 @@
+"""The conseillers app registers its implementations of the conventions hooks at start-up."""
+
+import sys
+import types
+from datetime import date
+
+import pytest
+
+from conseillers import occupancy as conseillers_hooks
+from conventions import occupancy
+
+from .factories import StructureFactory, conseiller_recrute
+
+pytestmark = pytest.mark.django_db
+
+
+def test_providers_are_registered_at_startup():
+    assert occupancy.has_provider()
+    assert isinstance(occupancy.renewal_handler(), conseillers_hooks.Renouvellement)
+
+
+def test_rupture_blocker_registered_in_conseillers_services(monkeypatch):
+    fake = types.ModuleType("conseillers.services")
+    fake.RUPTURE_BLOCKERS = []
+    monkeypatch.setitem(sys.modules, "conseillers.services", fake)
+    conseillers_hooks.register()
+    conseillers_hooks.register()
+    assert fake.RUPTURE_BLOCKERS == [conseillers_hooks.bloque_rupture]
+
+
+def test_occupied_periods_per_post_from_contract_and_rupture_dates():
+    structure = StructureFactory(postes=2)
+    first, second = structure.postes.order_by("pk")
+    conseiller_recrute(structure, first, debut=date(2024, 1, 1), rupture=date(2024, 3, 10), statut="finalisee_rupture")
+    conseiller_recrute(structure, second, debut=date(2024, 2, 1), fin=date(2024, 12, 31), type_contrat="CDD")
+    conseiller_recrute(structure, second, debut=date(2023, 1, 1), fin=date(2023, 6, 30), statut="terminee")
+    conseiller_recrute(structure, first, debut=date(2024, 1, 1), statut="interessee")  # never in post
+    periods = occupancy.occupied_periods(structure.pk, date(2024, 1, 1), date(2025, 1, 1))
+    assert periods == {
+        first.pk: [(date(2024, 1, 1), date(2024, 3, 10))],
+        second.pk: [(date(2024, 2, 1), date(2024, 12, 31))],
+    }
