@@ -102,7 +102,7 @@ class UserAdmin(ConumModelAdmin, DjangoUserAdmin):
     def password_status(self, obj):
         if obj is None or obj.pk is None:
             return "—"
-        url = reverse("admin:conumapp_user_password_change", args=[obj.pk])
+        url = reverse("admin:auth_user_password_change", args=[obj.pk])
         state = "Défini" if obj.has_usable_password() else "Aucun (connexion ProConnect ou invitation)"
         return format_html('{} — <a href="{}">Définir un nouveau mot de passe</a>', state, url)
 
