@@ -252,3 +252,28 @@ def test_broker_down_at_commit_leaves_the_row_to_the_sweep(
     assert send_pending_outbox.apply().get() == 1
     email.refresh_from_db()
     assert email.status == OutboxEmail.Status.SENT
+
+
+def test_periodic_tasks_removed_from_code_are_disabled_and_pauses_kept(monkeypatch):
+    from django_celery_beat.models import PeriodicTask
+
+    from conumapp import periodic
+
+    declared = {
+        "Essai : ancienne tâche": {"task": "conumapp.tasks.ping", "crontab": {"minute": 5}},
+        "Essai : tâche gardée": {"task": "conumapp.tasks.ping", "crontab": {"minute": 7, "hour": 3}},
+    }
+    monkeypatch.setattr(periodic, "declared_tasks", lambda: dict(declared))
+    periodic.install_periodic_tasks()
+    kept = PeriodicTask.objects.get(name="Essai : tâche gardée")
+    assert (kept.crontab.minute, kept.crontab.hour, kept.enabled) == ("7", "3", True)
+    PeriodicTask.objects.filter(pk=kept.pk).update(enabled=False)  # paused by an operator
+    PeriodicTask.objects.create(
+        name="Créée à la main", task="conumapp.tasks.ping", interval=None, crontab=kept.crontab
+    )
+
+    del declared["Essai : ancienne tâche"]
+    periodic.install_periodic_tasks()
+    assert not PeriodicTask.objects.get(name="Essai : ancienne tâche").enabled
+    assert not PeriodicTask.objects.get(name="Essai : tâche gardée").enabled
+    assert PeriodicTask.objects.get(name="Créée à la main").enabled
