@@ -57,6 +57,11 @@ class PieceForm(ConventionsForm):
 
 
 class ReconventionnementForm(ConventionsForm):
+    identifiant = forms.CharField(
+        label="Identifiant de votre structure",
+        max_length=20,
+        help_text="Affiché dans votre espace (format STR-000123) ; distinct du SIRET et du numéro de dossier.",
+    )
     ds_numero = forms.CharField(
         label="Numéro de dossier Démarches Simplifiées",
         max_length=20,
@@ -87,8 +92,9 @@ class ReconventionnementForm(ConventionsForm):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
-    def __init__(self, *args, candidats=(), **kwargs):
+    def __init__(self, *args, candidats=(), structure=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.structure = structure
         self.candidats = list(candidats)
         self.fields["conseillers"].choices = [
             (c.mise_en_relation_id, f"{c.nom} — {c.type_contrat or 'contrat non renseigné'}")
@@ -99,6 +105,9 @@ class ReconventionnementForm(ConventionsForm):
 
     def clean(self):
         data = super().clean()
+        identifiant = (data.get("identifiant") or "").strip().upper()
+        if identifiant and self.structure is not None and identifiant != self.structure.identifiant:
+            self.add_error("identifiant", "Cet identifiant ne correspond pas à votre structure.")
         if data.get("type_contrat") and data["type_contrat"] != "CDI" and not data.get("date_fin"):
             self.add_error("date_fin", "Un contrat autre qu'un CDI doit avoir une date de fin.")
         if data.get("date_debut") and data.get("date_fin") and data["date_fin"] <= data["date_debut"]:

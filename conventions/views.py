@@ -113,7 +113,7 @@ def reconventionnement(request, pk):
     if not convention.get_abilities(request.user)["renouveler"]:
         raise Http404
     candidats = services.candidats_renouvellement(convention)
-    form = ReconventionnementForm(request.POST or None, candidats=candidats)
+    form = ReconventionnementForm(request.POST or None, candidats=candidats, structure=convention.structure)
     if request.method == "POST" and form.is_valid():
         try:
             services.reconventionnement_initier(
@@ -164,7 +164,7 @@ def non_interesse(request, pk):
         {
             "title": "Reconventionnement",
             "convention": convention,
-            "form": ReconventionnementForm(candidats=candidats),
+            "form": ReconventionnementForm(candidats=candidats, structure=convention.structure),
             "non_interesse_form": form,
             "candidats": candidats,
         },

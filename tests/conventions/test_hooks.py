@@ -31,7 +31,9 @@ def test_rupture_blocker_registered_in_conseillers_services(monkeypatch):
 def test_occupied_periods_per_post_from_contract_and_rupture_dates():
     structure = StructureFactory(postes=2)
     first, second = structure.postes.order_by("pk")
-    conseiller_recrute(structure, first, debut=date(2024, 1, 1), rupture=date(2024, 3, 10), statut="finalisee_rupture")
+    conseiller_recrute(
+        structure, first, debut=date(2024, 1, 1), rupture=date(2024, 3, 10), statut="finalisee_rupture"
+    )
     conseiller_recrute(structure, second, debut=date(2024, 2, 1), fin=date(2024, 12, 31), type_contrat="CDD")
     conseiller_recrute(structure, second, debut=date(2023, 1, 1), fin=date(2023, 6, 30), statut="terminee")
     conseiller_recrute(structure, first, debut=date(2024, 1, 1), statut="interessee")  # never in post
