@@ -133,7 +133,9 @@ def drain_outbox(mailoutbox):
 
     def drain():
         before = len(mailoutbox)
-        for email_id in OutboxEmail.objects.pending().order_by("created_at", "pk").values_list("pk", flat=True):
+        for email_id in (
+            OutboxEmail.objects.pending().order_by("created_at", "pk").values_list("pk", flat=True)
+        ):
             deliver(email_id)
         return mailoutbox[before:]
 
