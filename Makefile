@@ -24,15 +24,18 @@ seed: migrate
 	DEBUG=1 $(BIN)/python manage.py seed_demo --if-empty
 
 # Web server, Celery worker and beat together. Ctrl-C (or the end of any of the three) stops
-# all three, by PID; the recipe exits with the status of the first one to stop.
+# all three by PID, each with a single SIGTERM: they run in their own session (setsid, where
+# available) so that the terminal's SIGINT does not reach them twice. The recipe exits with
+# 130 on Ctrl-C, otherwise with the status of the first process to stop.
+SETSID := $(shell command -v setsid 2>/dev/null)
 run: seed
 	@echo "Conum : http://127.0.0.1:$(PORT)/  (back office : /admin/) — Ctrl-C pour tout arrêter"
 	@pids=""; \
-	stop() { trap - INT TERM EXIT; [ -z "$$pids" ] || kill -TERM $$pids 2>/dev/null; wait; }; \
-	trap 'stop; exit 130' INT; trap 'stop; exit 143' TERM; trap stop EXIT; \
-	DEBUG=1 $(BIN)/celery -A conumapp worker --loglevel=INFO --concurrency=2 & pids="$$pids $$!"; \
-	DEBUG=1 $(BIN)/celery -A conumapp beat --loglevel=INFO & pids="$$pids $$!"; \
-	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT) & pids="$$pids $$!"; \
+	stop() { trap - INT TERM HUP EXIT; [ -z "$$pids" ] || kill -TERM $$pids 2>/dev/null; wait; }; \
+	trap 'stop; exit 130' INT; trap 'stop; exit 143' TERM HUP; trap stop EXIT; \
+	DEBUG=1 $(SETSID) $(BIN)/celery -A conumapp worker --loglevel=INFO --concurrency=2 & pids="$$pids $$!"; \
+	DEBUG=1 $(SETSID) $(BIN)/celery -A conumapp beat --loglevel=INFO & pids="$$pids $$!"; \
+	DEBUG=1 $(SETSID) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT) & pids="$$pids $$!"; \
 	wait -n; status=$$?; echo "Un des processus s'est arrêté ($$status) : arrêt des autres."; exit $$status
 
 test: install
