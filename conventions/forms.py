@@ -5,8 +5,9 @@ from __future__ import annotations
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
+from conumapp.files import PrivateFileFormField
+
 from .enums import MotifNonInteresse, PieceType
-from .files import validate_document
 
 
 class ConventionsForm(DsfrBaseForm):
@@ -39,9 +40,7 @@ class PieceForm(ConventionsForm):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    fichier = forms.FileField(
-        label="Fichier", help_text="PDF, JPEG ou PNG, 5 Mo au maximum.", validators=[validate_document]
-    )
+    fichier = PrivateFileFormField(label="Fichier")
 
     def __init__(self, *args, postes=(), **kwargs):
         super().__init__(*args, **kwargs)

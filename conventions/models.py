@@ -18,7 +18,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from conumapp import permissions
-from conumapp.storage import private_storage
+from conumapp.files import PrivateFileField
 from structures.models import Membre, Structure
 
 from .enums import (
@@ -393,7 +393,7 @@ class PieceJustificative(models.Model):
         "structures.Poste", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     type = models.CharField("type de pièce", max_length=30, choices=PieceType.choices)
-    fichier = models.FileField("fichier", storage=private_storage, upload_to="conventions/pieces/%Y/%m/")
+    fichier = PrivateFileField("fichier", prefix="conventions/pieces")
     nom_fichier = models.CharField("nom d'origine", max_length=255)
     valide_du = models.DateField("valable du", null=True, blank=True)
     valide_au = models.DateField("valable au", null=True, blank=True)

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from conumapp import permissions
+from conumapp.files import clean_filename
 from conumapp.services import DomainError
 from structures.enums import StructureStatut
 from structures.models import Membre, Structure
@@ -482,7 +483,9 @@ def piece_deposer(
         poste_id=poste_id,
         type=type,
         fichier=fichier,
-        nom_fichier=getattr(fichier, "name", "document")[:255],
+        nom_fichier=clean_filename(getattr(fichier, "original_name", None) or getattr(fichier, "name", None))[
+            :255
+        ],
         valide_du=valide_du,
         valide_au=valide_au,
         deposee_par=by,

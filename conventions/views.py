@@ -8,11 +8,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from conumapp.files import serve_private_file
 from conumapp.services import DomainError
 
 from . import services
 from .enums import ConventionEtat, TrancheStatut
-from .files import serve_private_file
 from .forms import NonInteresseForm, PieceForm, ReconventionnementForm
 from .models import Convention, PieceJustificative
 from .pdf import convention_pdf
@@ -105,7 +105,7 @@ def piece_deposer(request, pk):
 
 def piece_telecharger(request, pk):
     piece = get_object_or_404(PieceJustificative.objects.visible_to(request.user), pk=pk)
-    return serve_private_file(piece.fichier, piece.nom_fichier)
+    return serve_private_file(request, piece.fichier, piece.nom_fichier)
 
 
 def reconventionnement(request, pk):
