@@ -1,0 +1,175 @@
+"""Settings: production deploy checks, documented environment, database choice, REQUIRE_SERVICES.
+
+Most tests start a fresh Python process: settings are read once per process, from the environment.
+"""
+
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+ENV_CALL = re.compile(r"""\benv(?:\.\w+)?\(\s*["']([A-Z][A-Z0-9_]*)["']""")
+# Variables a subprocess must not inherit from the developer's or CI's shell.
+SETTINGS_VARIABLES = set(ENV_CALL.findall((BASE_DIR / "conumapp" / "settings.py").read_text()))
+
+
+def _clean_env(**extra):
+    env = {key: value for key, value in os.environ.items() if key not in SETTINGS_VARIABLES}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.update(extra)
+    return env
+
+
+def _run(args, env, cwd=BASE_DIR):
+    return subprocess.run(
+        [sys.executable, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=180
+    )
+
+
+def _production_env(tmp_path, **extra):
+    return _clean_env(
+        DJANGO_ENV="production",
+        SECRET_KEY="k7#Qz!v2Lr9@pX4&wN8^tB1*eF6$hJ3%mS0(yC5)dG2+uA9-oI7=",
+        ALLOWED_HOSTS="conum.anct.gouv.fr",
+        # Keep the subprocess from writing into the project's var/ folder.
+        SQLITE_PATH=str(tmp_path / "db.sqlite3"),
+        STATIC_ROOT=str(tmp_path / "static"),
+        CELERY_BROKER_DIR=str(tmp_path / "celery"),
+        **extra,
+    )
+
+
+def test_check_deploy_is_clean_with_production_values(tmp_path):
+    result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], _production_env(tmp_path))
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "System check identified no issues" in output
+    assert "WARNINGS" not in output
+
+
+def test_check_deploy_flags_a_development_configuration(tmp_path):
+    """The same check does complain without production values: the test above is meaningful."""
+    env = _clean_env(
+        SQLITE_PATH=str(tmp_path / "db.sqlite3"),
+        STATIC_ROOT=str(tmp_path / "static"),
+        CELERY_BROKER_DIR=str(tmp_path / "celery"),
+    )
+    result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "security.W004" in output  # no HSTS
+    assert "security.W008" in output  # no HTTPS redirect
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+def test_production_refuses_to_start_without_required_secrets(tmp_path, missing):
+    env = _production_env(tmp_path)
+    del env[missing]
+    result = _run(["manage.py", "check"], env)
+    assert result.returncode != 0
+    assert f"Set the {missing} environment variable" in result.stderr
+
+
+def _engine(env):
+    code = "import django; django.setup(); from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
+    result = _run(["-c", code], {**env, "DJANGO_SETTINGS_MODULE": "conumapp.settings"})
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_database_is_sqlite_by_default_and_postgresql_with_database_url(tmp_path):
+    base = {
+        "SQLITE_PATH": str(tmp_path / "db.sqlite3"),
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "CELERY_BROKER_DIR": str(tmp_path / "celery"),
+    }
+    assert _engine(_clean_env(**base)) == "django.db.backends.sqlite3"
+    assert (
+        _engine(_clean_env(DATABASE_URL="postgres://conum:conum@127.0.0.1:5432/conum", **base))
+        == "django.db.backends.postgresql"
+    )
+
+
+# --- Documentation of the environment never drifts --------------------------------------------
+
+
+def test_settings_variables_are_found():
+    # Guard the regex itself: a few variables we know are read, including a multi-line call.
+    assert {"DJANGO_ENV", "DATABASE_URL", "REDIS_URL", "PROCONNECT_SERVER_URL"} <= SETTINGS_VARIABLES
+
+
+def test_every_settings_variable_is_documented():
+    documented = set(
+        re.findall(r"^\| `([A-Z][A-Z0-9_]*)` \|", (BASE_DIR / "docs" / "environment.md").read_text(), re.M)
+    )
+    missing = sorted(SETTINGS_VARIABLES - documented)
+    assert not missing, f"Variables lues par conumapp/settings.py absentes de docs/environment.md : {missing}"
+
+
+def test_env_example_only_names_real_variables():
+    example = (BASE_DIR / ".env.example").read_text()
+    named = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]*)=", example, re.M))
+    known = SETTINGS_VARIABLES | {"CHROMIUM_PATH"}  # read by tests/conftest.py
+    assert named, "aucune variable trouvée dans .env.example"
+    assert not sorted(named - known), f"Variables inconnues dans .env.example : {sorted(named - known)}"
+    assert not sorted(SETTINGS_VARIABLES - named - {"TEMPLATE_STRING_IF_INVALID"}), (
+        f"Variables absentes de .env.example : {sorted(SETTINGS_VARIABLES - named)}"
+    )
+
+
+# --- REQUIRE_SERVICES: a missing service fails in CI instead of skipping ----------------------
+
+SERVICE_TESTS = textwrap.dedent(
+    """
+    from tests.conftest import chromium_path, redis_url, service_unavailable  # noqa: F401
+
+
+    def test_helper():
+        service_unavailable("service de test")
+
+
+    def test_chromium(chromium_path):
+        pass
+
+
+    def test_redis(redis_url):
+        pass
+    """
+)
+
+
+def _run_service_tests(tmp_path, require):
+    (tmp_path / "test_services.py").write_text(SERVICE_TESTS)
+    (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider\n")
+    env = _clean_env(
+        DJANGO_SETTINGS_MODULE="conumapp.settings",
+        PYTHONPATH=str(BASE_DIR),
+        SQLITE_PATH=str(tmp_path / "db.sqlite3"),
+        STATIC_ROOT=str(tmp_path / "static"),
+        CELERY_BROKER_DIR=str(tmp_path / "celery"),
+        CHROMIUM_PATH=str(tmp_path / "pas-de-chromium"),
+        REDIS_URL="redis://127.0.0.1:1/0",  # nothing listens on port 1
+    )
+    if require:
+        env["REQUIRE_SERVICES"] = "1"
+    return _run(["-m", "pytest", "-q", "-rA", str(tmp_path / "test_services.py")], env, cwd=tmp_path)
+
+
+def test_missing_services_skip_locally(tmp_path):
+    result = _run_service_tests(tmp_path, require=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "3 skipped" in result.stdout
+
+
+def test_missing_services_fail_with_require_services(tmp_path):
+    result = _run_service_tests(tmp_path, require=True)
+    assert result.returncode == 1, result.stdout + result.stderr
+    # The helper fails its test; the fixtures fail at set-up (reported as errors).
+    assert "1 failed, 2 errors" in result.stdout
+    assert "skipped" not in result.stdout
+    assert result.stdout.count("Service requis absent (REQUIRE_SERVICES=1)") >= 3
