@@ -42,3 +42,39 @@ def test_occupied_periods_per_post_from_contract_and_rupture_dates():
         first.pk: [(date(2024, 1, 1), date(2024, 3, 10))],
         second.pk: [(date(2024, 2, 1), date(2024, 12, 31))],
     }
+
+
+def test_rupture_cannot_be_validated_while_a_renewal_is_pending():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from conseillers.models import MiseEnRelation
+    from conseillers.services import rupture_valider
+    from conumapp.services import DomainError
+    from conventions import services
+    from conventions.calculs import add_months
+
+    from .factories import convention_signee, membre, operateur
+
+    op = operateur()
+    structure = StructureFactory()
+    mer = conseiller_recrute(structure, structure.postes.get())
+    convention = convention_signee(
+        structure, signed_on=add_months(timezone.localdate(), -24) + timedelta(days=60), by=op
+    )
+    lignes = [
+        {
+            "mise_en_relation_id": mer.pk,
+            "type_contrat": "CDI",
+            "date_debut": convention.date_fin + timedelta(days=1),
+        }
+    ]
+    services.reconventionnement_initier(
+        convention=convention, by=membre(structure), ds_numero="12", lignes=lignes
+    )
+    MiseEnRelation.objects.filter(pk=mer.pk).update(
+        statut="nouvelle_rupture", date_rupture=timezone.localdate(), motif_rupture="demission"
+    )
+    with pytest.raises(DomainError, match="reconventionnement incluant ce contrat est en attente"):
+        rupture_valider(mise_en_relation=MiseEnRelation.objects.get(pk=mer.pk), by=op)
