@@ -357,6 +357,13 @@ class DemandePoste(models.Model):
     def __str__(self):
         return f"{self.get_type_display()} ({self.nombre}) — {self.structure}"
 
+    @property
+    def motif_label(self) -> str:
+        from .enums import MotifAjout, MotifRetrait
+
+        labels = dict(MotifAjout.choices) | dict(MotifRetrait.choices)
+        return labels.get(self.motif, self.motif)
+
 
 class TransfertPoste(models.Model):
     poste = models.ForeignKey(Poste, on_delete=models.CASCADE, related_name="transferts")
