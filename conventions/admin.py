@@ -115,6 +115,19 @@ class TranchesDuesFilter(admin.SimpleListFilter):
         return queryset.avec_tranches_dues() if self.value() == "oui" else queryset
 
 
+class ARegulariserFilter(admin.SimpleListFilter):
+    title = "postes"
+    parameter_name = "postes"
+
+    def lookups(self, request, model_admin):
+        return [("a_regulariser", "À régulariser par avenant (postes ajoutés ou rendus)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "a_regulariser":
+            return queryset.filter(pk__in=Convention.objects.a_regulariser().values("pk"))
+        return queryset
+
+
 class TrancheInline(admin.TabularInline):
     model = Tranche
     extra = 0
@@ -185,6 +198,7 @@ class ConventionAdmin(ExportMixin, ConumModelAdmin):
         "structure__departement",
         FinAvantFilter,
         TranchesDuesFilter,
+        ARegulariserFilter,
     )
     search_fields = ("numero", "structure__nom", "structure__siret")
     list_select_related = ("structure",)

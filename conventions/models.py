@@ -149,6 +149,24 @@ class ConventionQuerySet(models.QuerySet):
             total_verse=_money_sum("tranches__montant_verse", tranches__statut=TrancheStatut.VERSEE),
         )
 
+    def a_regulariser(self):
+        """Signed conventions whose posts no longer match the structure's active posts (amendment due)."""
+        from structures.models import Poste
+
+        actifs = (
+            Poste.objects.actifs()
+            .filter(structure_id=OuterRef("structure_id"))
+            .order_by()
+            .values("structure_id")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return (
+            self.signees()
+            .annotate(postes_actifs=Coalesce(models.Subquery(actifs), 0))
+            .exclude(postes_actifs=models.F("nombre_postes"))
+        )
+
     def avec_tranches_dues(self):
         return self.filter(
             Exists(Tranche.objects.filter(convention=OuterRef("pk"), statut=TrancheStatut.DUE))

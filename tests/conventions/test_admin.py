@@ -226,3 +226,18 @@ def test_hub_reads_conventions_of_its_region(client):
     grant_role(other_hub, Role.HUB, region=region("11", "Île-de-France"))
     assert list(Convention.objects.visible_to(hub)) == [convention]
     assert not Convention.objects.visible_to(other_hub).exists()
+
+
+def test_filter_conventions_to_amend_after_posts_change(client, op):
+    structure = StructureFactory(postes=2)
+    convention = convention_signee(structure, signed_on=TODAY() - timedelta(days=5), by=op)
+    other = convention_signee(StructureFactory(), signed_on=TODAY() - timedelta(days=5), by=op)
+    url = reverse("admin:conventions_convention_changelist")
+    assert convention.numero not in client.get(url, {"postes": "a_regulariser"}).content.decode()
+    poste = structure.postes.first()
+    poste.etat = "rendu"
+    poste.save()
+    content = client.get(url, {"postes": "a_regulariser"}).content.decode()
+    assert convention.numero in content and other.numero not in content
+    services.convention_avenant_postes(convention=convention, by=op, date_effet=TODAY())
+    assert convention.numero not in client.get(url, {"postes": "a_regulariser"}).content.decode()

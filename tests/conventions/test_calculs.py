@@ -4,7 +4,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conventions.calculs import (
@@ -55,6 +55,7 @@ def test_annual_schedule_signed_on_29_february():
     assert schedule[0].periode_debut == schedule[0].periode_fin  # nothing to adjust for the first one
 
 
+@settings(deadline=None)  # no timing assertion: correctness only
 @given(total=money, parts=st.integers(min_value=1, max_value=40))
 def test_allocate_preserves_the_sum_to_the_cent(total, parts):
     amounts = allocate(total, parts)
@@ -64,6 +65,7 @@ def test_allocate_preserves_the_sum_to_the_cent(total, parts):
     assert all(a == a.quantize(Decimal("0.01")) for a in amounts)
 
 
+@settings(deadline=None)  # no timing assertion: correctness only
 @given(
     total=money, debut=days, offsets=st.lists(st.integers(min_value=0, max_value=48), min_size=1, max_size=8)
 )
@@ -83,6 +85,7 @@ periods = st.lists(
 )
 
 
+@settings(deadline=None)  # no timing assertion: correctness only
 @given(montant=money, debut=days, length=st.integers(min_value=0, max_value=400), occupied=periods)
 def test_prorata_never_negative_never_above_planned(montant, debut, length, occupied):
     result = prorata(
@@ -96,6 +99,7 @@ def test_prorata_never_negative_never_above_planned(montant, debut, length, occu
     assert result.lignes
 
 
+@settings(deadline=None)  # no timing assertion: correctness only
 @given(montant=money, debut=days, length=st.integers(min_value=1, max_value=400))
 def test_prorata_full_when_always_occupied_and_zero_when_never(montant, debut, length):
     fin = debut + timedelta(days=length)
