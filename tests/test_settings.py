@@ -173,3 +173,25 @@ def test_missing_services_fail_with_require_services(tmp_path):
     assert "1 failed, 2 errors" in result.stdout
     assert "skipped" not in result.stdout
     assert result.stdout.count("Service requis absent (REQUIRE_SERVICES=1)") >= 3
+
+
+# --- README stays true ------------------------------------------------------------------------
+
+
+def test_readme_lists_the_demo_accounts_and_password():
+    from conumapp.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+    readme = (BASE_DIR / "README.md").read_text()
+    section = readme.split("## Comptes de démonstration", 1)[1].split("\n## ", 1)[0]
+    assert f"`{DEMO_PASSWORD}`" in section
+    for email, (_first, _last, role, _scope) in DEMO_ACCOUNTS.items():
+        assert f"| {role.label} | `{email}` |" in section
+
+
+def test_readme_make_targets_exist():
+    readme = (BASE_DIR / "README.md").read_text()
+    makefile = (BASE_DIR / "Makefile").read_text()
+    targets = set(re.findall(r"^([a-z]+):", makefile, re.M))
+    used = set(re.findall(r"\bmake ([a-z]+)\b", readme))
+    assert {"run", "test", "quality"} <= used
+    assert not sorted(used - targets), f"cibles absentes du Makefile : {sorted(used - targets)}"
