@@ -270,8 +270,7 @@ class Convention(models.Model):
         return {
             "pdf": member or operator,
             "documents": member or operator,
-            "deposer": member
-            and self.etat in (ConventionEtat.ENVOYEE, ConventionEtat.SIGNEE, ConventionEtat.TERMINEE),
+            "deposer": member and self.etat != ConventionEtat.RESILIEE,
             "renouveler": member and self.peut_etre_renouvelee(),
         }
 

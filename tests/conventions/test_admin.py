@@ -241,3 +241,15 @@ def test_filter_conventions_to_amend_after_posts_change(client, op):
     assert convention.numero in content and other.numero not in content
     services.convention_avenant_postes(convention=convention, by=op, date_effet=TODAY())
     assert convention.numero not in client.get(url, {"postes": "a_regulariser"}).content.decode()
+
+
+def test_operator_sees_why_a_tranche_is_blocked(client, op):
+    convention = convention_signee(signed_on=TODAY() - timedelta(days=40), by=op)
+    tranche = convention.tranches.get(numero=1)
+    assert tranche.statut == TrancheStatut.PREVUE
+    content = client.get(reverse("admin:conventions_tranche_change", args=[tranche.pk])).content.decode()
+    assert "Bloquée : Aucun contrat de travail validé pour le poste" in content
+    listing = client.get(
+        reverse("admin:conventions_tranche_changelist"), {"file": "bloquees"}
+    ).content.decode()
+    assert "Aucun contrat de travail validé" in listing

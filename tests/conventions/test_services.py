@@ -300,3 +300,26 @@ def test_sum_of_tranches_equals_committed_for_every_shipped_bareme():
             == convention.montant_total
         )
         assert Convention.objects.with_totaux().get(pk=convention.pk).total_engage == convention.montant_total
+
+
+def test_natural_end_cancels_tranches_after_the_end_date():
+    op = operateur()
+    convention = convention_signee(signed_on=TODAY() - timedelta(days=45), by=op)
+    with pytest.raises(DomainError, match="avant la fin prévue"):
+        services.convention_terminer(
+            convention=convention, by=op, date_fin=convention.date_fin, motif="Non renouvelée", anticipee=True
+        )
+    services.convention_terminer(
+        convention=convention,
+        by=op,
+        date_fin=TODAY() + timedelta(days=200),
+        motif="Non renouvelée",
+        anticipee=False,
+    )
+    convention.refresh_from_db()
+    assert convention.etat == ConventionEtat.TERMINEE
+    assert list(convention.tranches.order_by("numero").values_list("statut", flat=True)) == [
+        TrancheStatut.PREVUE,
+        TrancheStatut.PREVUE,
+        TrancheStatut.ANNULEE,
+    ]

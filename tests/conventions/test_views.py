@@ -206,3 +206,33 @@ def test_detail_query_count_does_not_grow_with_tranches(client, django_assert_nu
     with CaptureQueriesContext(connection) as big_ctx:
         client.get(reverse("conventions:detail", args=[big.pk]))
     assert len(big_ctx.captured_queries) == len(small_ctx.captured_queries)
+
+
+def test_prefecture_reads_the_convention_but_not_its_documents(client):
+    from .factories import prefecture
+
+    structure = StructureFactory()
+    convention = convention_signee(structure, signed_on=TODAY() - timedelta(days=3))
+    structure.pieces_justificatives.create(
+        type="avis_sirene", fichier="x.pdf", nom_fichier="secret.pdf", deposee_par=membre(structure)
+    )
+    client.force_login(prefecture("69"))
+    content = client.get(reverse("conventions:detail", args=[convention.pk])).content.decode()
+    assert convention.numero in content
+    assert "secret.pdf" not in content and "Pièces justificatives" not in content
+    assert "Télécharger la convention (PDF)" not in content
+
+
+def test_documents_can_be_sent_while_the_convention_is_a_draft(client):
+    from conventions import services
+
+    structure = StructureFactory()
+    draft = services.convention_rediger(structure=structure, by=operateur())
+    client.force_login(membre(structure))
+    pdf = SimpleUploadedFile("identite.pdf", PDF_BYTES, content_type="application/pdf")
+    response = client.post(
+        reverse("conventions:piece_deposer", args=[draft.pk]),
+        {"type": "identite_responsable", "fichier": pdf},
+    )
+    assert response.status_code == 302
+    assert structure.pieces_justificatives.get().convention == draft
