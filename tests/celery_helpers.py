@@ -73,6 +73,7 @@ class Worker:
     queue: str
     process: subprocess.Popen
     log_path: Path
+    redis_url: str = ""
     sent: list = field(default_factory=list)
 
     def send(self, task_name: str, *args, task_id: str | None = None, **kwargs):
@@ -92,6 +93,14 @@ class Worker:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(STOP_TIMEOUT)
+        if self.redis_url:  # leave the shared Redis as found: bindings and results of this run
+            import redis
+
+            server = redis.Redis.from_url(self.redis_url)
+            keys = [f"_kombu.binding.{self.queue}", f"_kombu.binding_permanent.{self.queue}", self.queue]
+            keys += [f"celery-task-meta-{result.id}" for result in self.sent]
+            server.delete(*keys)
+            server.close()
         self.client.close()
 
 
@@ -149,7 +158,7 @@ def start_worker(*, broker: str, workdir: Path, redis_url: str = "", env: dict |
         process = subprocess.Popen(  # noqa: S603 - fixed command, our own interpreter
             command, cwd=settings.BASE_DIR, env=worker_env, stdout=log, stderr=subprocess.STDOUT
         )
-    return Worker(client=client, queue=queue, process=process, log_path=log_path)
+    return Worker(client=client, queue=queue, process=process, log_path=log_path, redis_url=redis_url)
 
 
 @pytest.fixture
