@@ -54,7 +54,10 @@ POSTCODES = {"69": "69001", "75": "75011", "13": "13001", "33": "33000", "59": "
 
 
 def siret(rng) -> str:
-    body = "".join(str(rng.randint(0, 9)) for _ in range(13))
+    """A SIRET whose SIREN and whole number both pass the Luhn check."""
+    siren = "".join(str(rng.randint(0, 9)) for _ in range(8))
+    siren += luhn.calc_check_digit(siren)
+    body = siren + "".join(str(rng.randint(0, 9)) for _ in range(4))
     return body + luhn.calc_check_digit(body)
 
 

@@ -7,8 +7,9 @@ the history, queues emails through the outbox and raises :class:`DomainError` in
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -431,7 +432,14 @@ def invitation_creer(*, structure: Structure, by, email: str) -> Invitation:
     if Membre.objects.filter(structure=structure, user__email__iexact=email).exists():
         raise DomainError("Cette personne est déjà membre de la structure.")
     with transaction.atomic():
-        invitation = Invitation(structure=structure, email=email, invited_by=by)
+        now = timezone.now()
+        invitation = Invitation(
+            structure=structure,
+            email=email,
+            invited_by=by,
+            created_at=now,
+            expires_at=now + timedelta(days=settings.INVITATION_VALIDITY_DAYS),
+        )
         invitation.full_clean()
         invitation.save()
         notifications.invitation(invitation)
