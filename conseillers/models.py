@@ -230,6 +230,18 @@ class MiseEnRelation(models.Model):
     def __str__(self):
         return f"{self.conseiller} — {self.structure} ({self.get_statut_display()})"
 
+    def get_abilities(self, user) -> dict[str, bool]:
+        """What ``user`` may do on this recruitment (views, templates, admin). Services re-check."""
+        membre = Membre.objects.filter(structure_id=self.structure_id, user=user).exists()
+        s = MiseEnRelationStatut
+        return {
+            "contrat": membre and self.statut == s.INTERESSEE,
+            "annuler": membre and self.statut == s.RECRUTEE,
+            "prolongation": membre and self.statut == s.FINALISEE and self.type_contrat != TypeContrat.CDI,
+            "rupture": membre and self.statut == s.FINALISEE,
+            "conge": membre and self.statut in s.en_poste(),
+        }
+
 
 def structure_employant(conseiller_id: int, day) -> int | None:
     """Id of the structure employing the advisor on ``day`` (CRAs attach to it), or None."""

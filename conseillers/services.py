@@ -194,9 +194,24 @@ def candidat_supprimer(*, conseiller: Conseiller, by) -> None:
         locked.mises_en_relation.all().delete()
         locked.delete()
         Conseiller.history.filter(id=pk).delete()
+        user_pk = user.pk
         user.delete()
+        _oublier_utilisateur(user_pk)
         if cv_name:
             transaction.on_commit(lambda: storage.delete(cv_name))
+
+
+def _oublier_utilisateur(user_pk: int) -> None:
+    """After deleting an account: drop its habilitations' history, and its name as history author."""
+    from django.apps import apps
+
+    from conumapp.models import Habilitation
+
+    Habilitation.history.filter(user_id=user_pk).delete()
+    for model in apps.get_models():
+        field = next((f for f in model._meta.fields if f.name == "history_user"), None)
+        if field is not None:
+            model._default_manager.filter(history_user_id=user_pk).update(history_user=None)
 
 
 # --- Pipeline: structure side ----------------------------------------------------------------
