@@ -54,7 +54,9 @@ def dispense_validee(conseiller):
 
 def premiere_entree(conseiller) -> date | None:
     formation = (
-        FormationInitiale.objects.filter(conseiller=conseiller, date_entree__isnull=False).order_by("date_entree").first()
+        FormationInitiale.objects.filter(conseiller=conseiller, date_entree__isnull=False)
+        .order_by("date_entree")
+        .first()
     )
     return formation.date_entree if formation else None
 
@@ -70,7 +72,9 @@ def modules_finances_requis(conseiller, annee: int) -> int:
 
 def regle_en_poste(conseiller, session, today) -> str | None:
     if contrat_en_poste(conseiller, today) is None:
-        return "Seuls les conseillers en poste peuvent suivre une formation financée : aucun contrat en cours."
+        return (
+            "Seuls les conseillers en poste peuvent suivre une formation financée : aucun contrat en cours."
+        )
     return None
 
 
@@ -99,9 +103,12 @@ def regle_prerequis(conseiller, session, today) -> str | None:
     if not session.module.prerequis_aidants_connect:
         return None
     contrat = contrat_en_poste(conseiller, today)
-    if contrat and StructureFormation.objects.filter(
-        structure=contrat.structure, habilitation_aidants_connect=True
-    ).exists():
+    if (
+        contrat
+        and StructureFormation.objects.filter(
+            structure=contrat.structure, habilitation_aidants_connect=True
+        ).exists()
+    ):
         return None
     return "Ce module nécessite l'habilitation Aidants Connect préalable de la structure employeuse."
 
@@ -165,6 +172,10 @@ def obligations(conseiller, today: date | None = None) -> list[Obligation]:
     today = today or timezone.localdate()
     debut = premiere_entree(conseiller)
     if debut is None:
-        contrat = MiseEnRelation.objects.filter(conseiller=conseiller, date_debut__isnull=False).order_by("date_debut").first()
+        contrat = (
+            MiseEnRelation.objects.filter(conseiller=conseiller, date_debut__isnull=False)
+            .order_by("date_debut")
+            .first()
+        )
         debut = contrat.date_debut if contrat else today
     return [obligation(conseiller, annee, today) for annee in range(today.year, debut.year - 1, -1)]

@@ -64,7 +64,12 @@ class FormationInitiale(models.Model):
 
     conseiller = models.ForeignKey(Conseiller, on_delete=models.PROTECT, related_name="formations_initiales")
     mise_en_relation = models.ForeignKey(
-        MiseEnRelation, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="contrat"
+        MiseEnRelation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="contrat",
     )
     date_positionnement = models.DateField("test de positionnement le", null=True, blank=True)
     resultat_positionnement = models.CharField(
@@ -72,7 +77,11 @@ class FormationInitiale(models.Model):
     )
     parcours = models.PositiveSmallIntegerField("parcours", choices=Parcours.choices, null=True, blank=True)
     organisme = models.ForeignKey(
-        OrganismeFormation, on_delete=models.PROTECT, null=True, blank=True, verbose_name="organisme de formation"
+        OrganismeFormation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name="organisme de formation",
     )
     date_entree = models.DateField("entrée en formation", null=True, blank=True)
     date_sortie = models.DateField("sortie de formation", null=True, blank=True)
@@ -156,7 +165,9 @@ class StructureFormation(models.Model):
 
     structure = models.OneToOneField(Structure, on_delete=models.CASCADE, related_name="formation")
     habilitation_aidants_connect = models.BooleanField("habilitée Aidants Connect", default=False)
-    date_habilitation_aidants_connect = models.DateField("habilitée Aidants Connect le", null=True, blank=True)
+    date_habilitation_aidants_connect = models.DateField(
+        "habilitée Aidants Connect le", null=True, blank=True
+    )
 
     history = HistoricalRecords()
 
@@ -197,7 +208,9 @@ class SessionQuerySet(models.QuerySet):
 
     def with_inscrits(self):
         return self.annotate(
-            nb_inscrits=Count("inscriptions", filter=Q(inscriptions__statut__in=StatutInscription.occupant_place()))
+            nb_inscrits=Count(
+                "inscriptions", filter=Q(inscriptions__statut__in=StatutInscription.occupant_place())
+            )
         )
 
     def ouvertes(self, today=None):
@@ -207,7 +220,9 @@ class SessionQuerySet(models.QuerySet):
 
 class Session(models.Model):
     module = models.ForeignKey(ModuleThematique, on_delete=models.PROTECT, related_name="sessions")
-    organisme = models.ForeignKey(OrganismeFormation, on_delete=models.PROTECT, verbose_name="organisme de formation")
+    organisme = models.ForeignKey(
+        OrganismeFormation, on_delete=models.PROTECT, verbose_name="organisme de formation"
+    )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name="région")
     date_debut = models.DateField("premier jour")
     date_fin = models.DateField("dernier jour")
@@ -215,7 +230,9 @@ class Session(models.Model):
     a_distance = models.BooleanField("entièrement à distance", default=False)
     capacite = models.PositiveSmallIntegerField("places", validators=[MinValueValidator(1)])
     minimum_inscrits = models.PositiveSmallIntegerField("minimum d'inscrits pour ouvrir", default=6)
-    statut = models.CharField("statut", max_length=10, choices=StatutSession.choices, default=StatutSession.PLANIFIEE)
+    statut = models.CharField(
+        "statut", max_length=10, choices=StatutSession.choices, default=StatutSession.PLANIFIEE
+    )
     motif_annulation = models.CharField("motif d'annulation", max_length=255, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -248,8 +265,12 @@ class Inscription(models.Model):
     """demandee → eligible | refusee → confirmee → suivie | absent (absence to justify)."""
 
     session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="inscriptions")
-    conseiller = models.ForeignKey(Conseiller, on_delete=models.PROTECT, related_name="inscriptions_formation")
-    structure = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    conseiller = models.ForeignKey(
+        Conseiller, on_delete=models.PROTECT, related_name="inscriptions_formation"
+    )
+    structure = models.ForeignKey(
+        Structure, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     annee = models.PositiveSmallIntegerField("année", db_index=True)
     financee = models.BooleanField("financée par l'État", default=True)
     statut = models.CharField(
@@ -260,9 +281,7 @@ class Inscription(models.Model):
     decidee_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    absence_statut = models.CharField(
-        "absence", max_length=20, choices=StatutAbsence.choices, blank=True
-    )
+    absence_statut = models.CharField("absence", max_length=20, choices=StatutAbsence.choices, blank=True)
     absence_motif = models.TextField("motif de l'absence", blank=True)
     absence_justificatif = PrivateFileField("justificatif d'absence", prefix="absences-formation", blank=True)
     created_at = models.DateTimeField("demandée le", default=timezone.now)

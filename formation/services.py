@@ -92,7 +92,9 @@ def valider_eligibilite(*, inscription: Inscription, acteur, today: date | None 
     _exiger_operateur(acteur)
     with transaction.atomic():
         inscription = _verrouiller(
-            inscription, [StatutInscription.DEMANDEE], "Seule une inscription en attente d'éligibilité peut être validée."
+            inscription,
+            [StatutInscription.DEMANDEE],
+            "Seule une inscription en attente d'éligibilité peut être validée.",
         )
         resultat = eligibilite.evaluer(
             inscription.conseiller, inscription.session, today, exclure_inscription=inscription
@@ -113,7 +115,9 @@ def refuser_eligibilite(*, inscription: Inscription, acteur, motif: str) -> Insc
         raise DomainError("Indiquez le motif du refus.")
     with transaction.atomic():
         inscription = _verrouiller(
-            inscription, [StatutInscription.DEMANDEE], "Seule une inscription en attente d'éligibilité peut être refusée."
+            inscription,
+            [StatutInscription.DEMANDEE],
+            "Seule une inscription en attente d'éligibilité peut être refusée.",
         )
         inscription.statut = StatutInscription.REFUSEE
         inscription.motif_refus = motif.strip()
@@ -138,7 +142,9 @@ def confirmer_inscription(*, inscription: Inscription, acteur) -> Inscription:
     return inscription
 
 
-def enregistrer_presence(*, inscription: Inscription, acteur, present: bool, today: date | None = None) -> Inscription:
+def enregistrer_presence(
+    *, inscription: Inscription, acteur, present: bool, today: date | None = None
+) -> Inscription:
     _exiger_operateur(acteur)
     today = today or timezone.localdate()
     with transaction.atomic():
@@ -162,7 +168,8 @@ def enregistrer_presence(*, inscription: Inscription, acteur, present: bool, tod
 
 def justifier_absence(*, inscription: Inscription, acteur, motif: str, justificatif=None) -> Inscription:
     if not peut_agir_pour(acteur, inscription.conseiller) and not (
-        inscription.structure_id and Membre.objects.filter(structure_id=inscription.structure_id, user=acteur).exists()
+        inscription.structure_id
+        and Membre.objects.filter(structure_id=inscription.structure_id, user=acteur).exists()
     ):
         raise DomainError("Vous ne pouvez pas justifier cette absence.")
     if not motif.strip():
@@ -270,7 +277,9 @@ def demander_dispense(*, conseiller: Conseiller, acteur, motif: str, justificati
     if not justificatif:
         raise DomainError("Joignez le justificatif du diplôme.")
     with transaction.atomic():
-        if Dispense.objects.filter(conseiller=conseiller, statut__in=[StatutValidation.SOUMISE, StatutValidation.VALIDEE]).exists():
+        if Dispense.objects.filter(
+            conseiller=conseiller, statut__in=[StatutValidation.SOUMISE, StatutValidation.VALIDEE]
+        ).exists():
             raise DomainError("Une dispense est déjà en cours ou validée pour ce conseiller.")
         dispense = Dispense(conseiller=conseiller, motif=motif, justificatif=justificatif)
         dispense.full_clean()
@@ -296,12 +305,21 @@ def decider_dispense(*, dispense: Dispense, acteur, valider: bool, commentaire: 
 
 _TRANSITIONS_CERTIFICATION = {
     StatutCertification.INSCRIT: [StatutCertification.CONVOQUE],
-    StatutCertification.CONVOQUE: [StatutCertification.REUSSI, StatutCertification.ECHEC, StatutCertification.ABSENT],
+    StatutCertification.CONVOQUE: [
+        StatutCertification.REUSSI,
+        StatutCertification.ECHEC,
+        StatutCertification.ABSENT,
+    ],
 }
 
 
 def changer_statut_certification(
-    *, certification: Certification, acteur, statut: str, date_convocation: date | None = None, date_resultat: date | None = None
+    *,
+    certification: Certification,
+    acteur,
+    statut: str,
+    date_convocation: date | None = None,
+    date_resultat: date | None = None,
 ) -> Certification:
     _exiger_operateur(acteur)
     with transaction.atomic():

@@ -39,13 +39,18 @@ def rappels_module_annuel(today_iso: str | None = None) -> int:
     today = date.fromisoformat(today_iso) if today_iso else timezone.localdate()
     if today.month < 9:
         return 0
-    avec_module = Inscription.objects.filter(annee=today.year).exclude(
-        statut__in=[StatutInscription.REFUSEE, StatutInscription.ANNULEE]
-    ).values("conseiller_id")
+    avec_module = (
+        Inscription.objects.filter(annee=today.year)
+        .exclude(statut__in=[StatutInscription.REFUSEE, StatutInscription.ANNULEE])
+        .values("conseiller_id")
+    )
     en_poste = MiseEnRelation.objects.en_poste().values("conseiller_id")
     envoyes = 0
     for conseiller in (
-        Conseiller.objects.filter(pk__in=en_poste).exclude(pk__in=avec_module).select_related("user").order_by("pk")
+        Conseiller.objects.filter(pk__in=en_poste)
+        .exclude(pk__in=avec_module)
+        .select_related("user")
+        .order_by("pk")
     ):
         contrat = eligibilite.contrat_en_poste(conseiller, today)
         structure = contrat.structure if contrat else None
@@ -76,7 +81,9 @@ def rappels_certification(today_iso: str | None = None) -> int:
         if not (today <= echeance <= today + timedelta(days=RAPPEL_CERTIFICATION_JOURS)):
             continue
         contrat = eligibilite.contrat_en_poste(formation.conseiller, today)
-        envoyes += notifications.rappel_certification(formation, contrat.structure if contrat else None, echeance)
+        envoyes += notifications.rappel_certification(
+            formation, contrat.structure if contrat else None, echeance
+        )
     return envoyes
 
 
@@ -93,7 +100,9 @@ def annuler_sessions_sous_effectif(today_iso: str | None = None) -> int:
             continue
         try:
             services.annuler_session(
-                session=session, motif="Nombre minimum d'inscrits non atteint 3 semaines avant la session.", today=today
+                session=session,
+                motif="Nombre minimum d'inscrits non atteint 3 semaines avant la session.",
+                today=today,
             )
         except DomainError:
             continue  # changed meanwhile (confirmed or cancelled by an operator)
