@@ -1,5 +1,6 @@
 """The email outbox in process: written with the change, sent after commit, retried, never twice."""
 
+import threading
 from datetime import timedelta
 from io import StringIO
 from smtplib import SMTPServerDisconnected
@@ -8,7 +9,7 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -277,3 +278,38 @@ def test_periodic_tasks_removed_from_code_are_disabled_and_pauses_kept(monkeypat
     assert not PeriodicTask.objects.get(name="Essai : ancienne tâche").enabled
     assert not PeriodicTask.objects.get(name="Essai : tâche gardée").enabled
     assert PeriodicTask.objects.get(name="Créée à la main").enabled
+
+
+class SlowBackend(BaseEmailBackend):
+    """locmem, slowed down so that two deliveries overlap during the SMTP conversation."""
+
+    def send_messages(self, messages):
+        threading.Event().wait(0.5)
+        return LocmemBackend().send_messages(messages)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_deliveries_send_one_email(settings, mailoutbox):
+    """Two workers deliver the same row at the same time: the claim lets only one send."""
+    settings.EMAIL_BACKEND = "tests.conumapp.test_outbox.SlowBackend"
+    # Written directly: in a transactional test, notify's commit hook would send it at once.
+    email = OutboxEmail.objects.create(to=["a@example.org"], subject="Concurrence", body="Bonjour")
+    start = threading.Barrier(2)
+    outcomes = []
+
+    def worker():
+        try:
+            start.wait()
+            outcomes.append(deliver(email.pk).status)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["sent", "skipped"]
+    assert len(mailoutbox) == 1
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == (OutboxEmail.Status.SENT, 1)
