@@ -70,12 +70,18 @@ def conseiller_eligible(structure=None, *, entree=date(2023, 3, 1), convoque=Tru
     conseiller = mer.conseiller
     if entree:
         FormationInitiale.objects.create(
-            conseiller=conseiller, mise_en_relation=mer, parcours=70, organisme=organisme(),
-            date_entree=entree, date_sortie=entree.replace(month=min(entree.month + 3, 12)),
+            conseiller=conseiller,
+            mise_en_relation=mer,
+            parcours=70,
+            organisme=organisme(),
+            date_entree=entree,
+            date_sortie=entree.replace(month=min(entree.month + 3, 12)),
         )
     if convoque:
         Certification.objects.create(
-            conseiller=conseiller, type=TypeCertification.CCP1, statut=StatutCertification.CONVOQUE,
+            conseiller=conseiller,
+            type=TypeCertification.CCP1,
+            statut=StatutCertification.CONVOQUE,
             date_convocation=date(2024, 6, 1),
         )
     return conseiller

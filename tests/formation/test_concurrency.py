@@ -34,7 +34,9 @@ def test_concurrent_last_seat_registrations_only_one_wins(postgres_only):
     def run(conseiller):
         try:
             barrier.wait()
-            services.inscrire(session=session, conseiller=conseiller, acteur=conseiller.user, today=date(2026, 11, 1))
+            services.inscrire(
+                session=session, conseiller=conseiller, acteur=conseiller.user, today=date(2026, 11, 1)
+            )
             results.append("ok")
         except DomainError as error:
             results.append(error.message)

@@ -49,7 +49,9 @@ def test_without_initial_training_is_refused_and_dispensation_makes_eligible():
     session = SessionFactory()
     with pytest.raises(DomainError, match="entré en formation initiale ou en être dispensé"):
         inscrire(conseiller, session)
-    Dispense.objects.create(conseiller=conseiller, motif=MotifDispense.TITRE_CATIC, statut=StatutValidation.VALIDEE)
+    Dispense.objects.create(
+        conseiller=conseiller, motif=MotifDispense.TITRE_CATIC, statut=StatutValidation.VALIDEE
+    )
     assert inscrire(conseiller, session).statut == StatutInscription.DEMANDEE
 
 
@@ -80,7 +82,9 @@ def test_without_ccp1_convocation_is_refused():
 
 def test_ccp1_dispensation_replaces_the_convocation():
     conseiller = conseiller_eligible(entree=None, convoque=False)
-    Dispense.objects.create(conseiller=conseiller, motif=MotifDispense.CCP1_REMN, statut=StatutValidation.VALIDEE)
+    Dispense.objects.create(
+        conseiller=conseiller, motif=MotifDispense.CCP1_REMN, statut=StatutValidation.VALIDEE
+    )
     assert inscrire(conseiller, SessionFactory()).pk
 
 
@@ -104,7 +108,10 @@ def test_all_refusal_reasons_are_explained_together():
 def _suivie(conseiller, jour):
     session = SessionFactory(date_debut=jour, module=module(f"Module {jour}"))
     return Inscription.objects.create(
-        session=session, conseiller=conseiller, annee=jour.year, statut=StatutInscription.SUIVIE,
+        session=session,
+        conseiller=conseiller,
+        annee=jour.year,
+        statut=StatutInscription.SUIVIE,
         demandee_par=conseiller.user,
     )
 
@@ -113,7 +120,9 @@ def test_calendar_year_boundary_31_december_vs_1_january():
     conseiller = conseiller_eligible()
     _suivie(conseiller, date(2025, 12, 31))
     # Another module in 2025: beyond the funded one, allowed unfunded.
-    en_2025 = inscrire(conseiller, SessionFactory(date_debut=date(2025, 12, 31), module=module("Autre")), date(2025, 11, 1))
+    en_2025 = inscrire(
+        conseiller, SessionFactory(date_debut=date(2025, 12, 31), module=module("Autre")), date(2025, 11, 1)
+    )
     assert en_2025.financee is False
     # The module of 1 January belongs to 2026: funded.
     en_2026 = inscrire(conseiller, SessionFactory(date_debut=date(2026, 1, 1)), date(2025, 11, 1))

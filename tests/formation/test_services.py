@@ -6,7 +6,13 @@ import pytest
 
 from conumapp.services import DomainError
 from formation import services
-from formation.enums import StatutAbsence, StatutCertification, StatutInscription, StatutSession, StatutValidation
+from formation.enums import (
+    StatutAbsence,
+    StatutCertification,
+    StatutInscription,
+    StatutSession,
+    StatutValidation,
+)
 from formation.models import Certification, Dispense, Inscription
 
 from .factories import (
@@ -24,7 +30,9 @@ TODAY = date(2026, 11, 1)
 
 
 def inscrire(conseiller, session, acteur=None):
-    return services.inscrire(session=session, conseiller=conseiller, acteur=acteur or conseiller.user, today=TODAY)
+    return services.inscrire(
+        session=session, conseiller=conseiller, acteur=acteur or conseiller.user, today=TODAY
+    )
 
 
 def test_structure_member_registers_its_advisor_but_not_another():
@@ -93,10 +101,14 @@ def test_full_registration_flow_with_emails(django_capture_on_commit_callbacks, 
 
     with pytest.raises(DomainError, match="pas encore eu lieu"):
         services.enregistrer_presence(inscription=inscription, acteur=op, present=True, today=TODAY)
-    inscription = services.enregistrer_presence(inscription=inscription, acteur=op, present=True, today=date(2026, 12, 16))
+    inscription = services.enregistrer_presence(
+        inscription=inscription, acteur=op, present=True, today=date(2026, 12, 16)
+    )
     assert inscription.statut == StatutInscription.SUIVIE
     with pytest.raises(DomainError, match="confirmée"):
-        services.enregistrer_presence(inscription=inscription, acteur=op, present=False, today=date(2026, 12, 16))
+        services.enregistrer_presence(
+            inscription=inscription, acteur=op, present=False, today=date(2026, 12, 16)
+        )
 
 
 def test_refusal_needs_a_reason_and_is_emailed(django_capture_on_commit_callbacks, mailoutbox):
@@ -106,7 +118,9 @@ def test_refusal_needs_a_reason_and_is_emailed(django_capture_on_commit_callback
     with pytest.raises(DomainError, match="Indiquez le motif du refus"):
         services.refuser_eligibilite(inscription=inscription, acteur=op, motif=" ")
     with django_capture_on_commit_callbacks(execute=True):
-        services.refuser_eligibilite(inscription=inscription, acteur=op, motif="Dossier administratif incomplet")
+        services.refuser_eligibilite(
+            inscription=inscription, acteur=op, motif="Dossier administratif incomplet"
+        )
     assert mailoutbox[-1].subject.startswith("Inscription refusée")
     assert "Dossier administratif incomplet" in mailoutbox[-1].body
 
@@ -116,7 +130,9 @@ def _absent(conseiller):
     inscription = inscrire(conseiller, SessionFactory())
     services.valider_eligibilite(inscription=inscription, acteur=op, today=TODAY)
     services.confirmer_inscription(inscription=inscription, acteur=op)
-    return services.enregistrer_presence(inscription=inscription, acteur=op, present=False, today=date(2026, 12, 20)), op
+    return services.enregistrer_presence(
+        inscription=inscription, acteur=op, present=False, today=date(2026, 12, 20)
+    ), op
 
 
 def test_absence_justified_or_breach():
@@ -128,7 +144,9 @@ def test_absence_justified_or_breach():
     with pytest.raises(DomainError, match="Joignez un justificatif"):
         services.justifier_absence(inscription=inscription, acteur=conseiller.user, motif="Arrêt maladie")
     with pytest.raises(DomainError, match="Vous ne pouvez pas justifier"):
-        services.justifier_absence(inscription=inscription, acteur=UserFactory(), motif="x", justificatif=pdf())
+        services.justifier_absence(
+            inscription=inscription, acteur=UserFactory(), motif="x", justificatif=pdf()
+        )
     inscription = services.justifier_absence(
         inscription=inscription, acteur=conseiller.user, motif="Arrêt maladie", justificatif=pdf()
     )
@@ -154,7 +172,9 @@ def test_session_confirmation_and_cancellation_deadline(django_capture_on_commit
     inscrire(conseiller_eligible(), session)
     with pytest.raises(DomainError, match="3 semaines avant"):
         services.confirmer_session(session=session, acteur=op, today=date(2026, 11, 30))
-    assert services.confirmer_session(session=session, acteur=op, today=TODAY).statut == StatutSession.CONFIRMEE
+    assert (
+        services.confirmer_session(session=session, acteur=op, today=TODAY).statut == StatutSession.CONFIRMEE
+    )
     with pytest.raises(DomainError, match="Seule une session planifiée peut être annulée"):
         services.annuler_session(session=session, acteur=op, motif="x", today=TODAY)
 
@@ -172,20 +192,29 @@ def test_dispensation_requested_then_validated_or_refused():
     conseiller = conseiller_eligible(entree=None)
     op = operateur()
     with pytest.raises(DomainError, match="Joignez le justificatif"):
-        services.demander_dispense(conseiller=conseiller, acteur=conseiller.user, motif="titre_catic", justificatif=None)
+        services.demander_dispense(
+            conseiller=conseiller, acteur=conseiller.user, motif="titre_catic", justificatif=None
+        )
     dispense = services.demander_dispense(
         conseiller=conseiller, acteur=conseiller.user, motif="titre_catic", justificatif=pdf()
     )
     with pytest.raises(DomainError, match="déjà en cours"):
-        services.demander_dispense(conseiller=conseiller, acteur=conseiller.user, motif="titre_catic", justificatif=pdf())
+        services.demander_dispense(
+            conseiller=conseiller, acteur=conseiller.user, motif="titre_catic", justificatif=pdf()
+        )
     with pytest.raises(DomainError, match="Seuls les opérateurs"):
         services.decider_dispense(dispense=dispense, acteur=conseiller.user, valider=True)
     dispense = services.decider_dispense(dispense=dispense, acteur=op, valider=True)
     assert dispense.statut == StatutValidation.VALIDEE and dispense.validee_par == op
     with pytest.raises(DomainError, match="déjà été examinée"):
         services.decider_dispense(dispense=dispense, acteur=op, valider=False)
-    refusee = Dispense.objects.create(conseiller=conseiller_eligible(), motif="titre_remn", justificatif=pdf())
-    assert services.decider_dispense(dispense=refusee, acteur=op, valider=False).statut == StatutValidation.REFUSEE
+    refusee = Dispense.objects.create(
+        conseiller=conseiller_eligible(), motif="titre_remn", justificatif=pdf()
+    )
+    assert (
+        services.decider_dispense(dispense=refusee, acteur=op, valider=False).statut
+        == StatutValidation.REFUSEE
+    )
 
 
 def test_certification_transitions():
@@ -193,15 +222,27 @@ def test_certification_transitions():
     op = operateur()
     certification = Certification.objects.create(conseiller=conseiller, type="pix")
     with pytest.raises(DomainError, match="Passage impossible"):
-        services.changer_statut_certification(certification=certification, acteur=op, statut=StatutCertification.REUSSI)
+        services.changer_statut_certification(
+            certification=certification, acteur=op, statut=StatutCertification.REUSSI
+        )
     with pytest.raises(DomainError, match="date de convocation"):
-        services.changer_statut_certification(certification=certification, acteur=op, statut=StatutCertification.CONVOQUE)
+        services.changer_statut_certification(
+            certification=certification, acteur=op, statut=StatutCertification.CONVOQUE
+        )
     certification = services.changer_statut_certification(
-        certification=certification, acteur=op, statut=StatutCertification.CONVOQUE, date_convocation=date(2026, 12, 1)
+        certification=certification,
+        acteur=op,
+        statut=StatutCertification.CONVOQUE,
+        date_convocation=date(2026, 12, 1),
     )
     certification = services.changer_statut_certification(
-        certification=certification, acteur=op, statut=StatutCertification.ECHEC, date_resultat=date(2026, 12, 1)
+        certification=certification,
+        acteur=op,
+        statut=StatutCertification.ECHEC,
+        date_resultat=date(2026, 12, 1),
     )
     assert certification.statut == StatutCertification.ECHEC
     with pytest.raises(DomainError, match="Passage impossible"):
-        services.changer_statut_certification(certification=certification, acteur=op, statut=StatutCertification.REUSSI)
+        services.changer_statut_certification(
+            certification=certification, acteur=op, statut=StatutCertification.REUSSI
+        )

@@ -19,7 +19,9 @@ def test_monthly_module_reminder_from_september_with_copy_to_structure(drain_out
     sans_module = conseiller_eligible(structure)
     avec_module = conseiller_eligible()
     services.inscrire(
-        session=SessionFactory(date_debut=date(2026, 12, 1)), conseiller=avec_module, acteur=avec_module.user,
+        session=SessionFactory(date_debut=date(2026, 12, 1)),
+        conseiller=avec_module,
+        acteur=avec_module.user,
         today=date(2026, 9, 1),
     )
     drain_outbox()
@@ -38,7 +40,9 @@ def test_certification_deadline_reminder(settings, drain_outbox):
     settings.CERTIFICATION_DEADLINE_MONTHS = 2
     conseiller = conseiller_eligible(convoque=False)
     convoque = conseiller_eligible()
-    FormationInitiale.objects.filter(conseiller__in=[conseiller, convoque]).update(date_sortie=date(2026, 9, 10))
+    FormationInitiale.objects.filter(conseiller__in=[conseiller, convoque]).update(
+        date_sortie=date(2026, 9, 10)
+    )
     assert tasks.rappels_certification(today_iso="2026-10-20") == 0  # deadline 10/11 still far
     assert tasks.rappels_certification(today_iso="2026-10-28") == 1
     assert tasks.rappels_certification(today_iso="2026-10-29") == 0
@@ -54,7 +58,9 @@ def test_sessions_without_enough_registrants_are_cancelled_three_weeks_before(dr
     plus_tard = SessionFactory(date_debut=date(2027, 1, 30), minimum_inscrits=2, module=module("C"))
     conseiller = conseiller_eligible()
     for session in (trop_peu, assez, plus_tard):
-        services.inscrire(session=session, conseiller=conseiller, acteur=conseiller.user, today=date(2026, 11, 1))
+        services.inscrire(
+            session=session, conseiller=conseiller, acteur=conseiller.user, today=date(2026, 11, 1)
+        )
     drain_outbox()
     assert tasks.annuler_sessions_sous_effectif(today_iso="2026-11-23") == 0  # more than 3 weeks before
     assert tasks.annuler_sessions_sous_effectif(today_iso="2026-11-24") == 1
@@ -63,7 +69,9 @@ def test_sessions_without_enough_registrants_are_cancelled_three_weeks_before(dr
         (s.pk, s.statut) for s in type(trop_peu).objects.filter(pk__in=[trop_peu.pk, assez.pk, plus_tard.pk])
     )
     assert statuts == {
-        trop_peu.pk: StatutSession.ANNULEE, assez.pk: StatutSession.PLANIFIEE, plus_tard.pk: StatutSession.PLANIFIEE
+        trop_peu.pk: StatutSession.ANNULEE,
+        assez.pk: StatutSession.PLANIFIEE,
+        plus_tard.pk: StatutSession.PLANIFIEE,
     }
     assert Inscription.objects.get(session=trop_peu).statut == StatutInscription.ANNULEE
     [sent] = drain_outbox()
