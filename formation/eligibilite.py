@@ -179,3 +179,32 @@ def obligations(conseiller, today: date | None = None) -> list[Obligation]:
         )
         debut = contrat.date_debut if contrat else today
     return [obligation(conseiller, annee, today) for annee in range(today.year, debut.year - 1, -1)]
+
+
+def avec_obligation(queryset, annee: int):
+    """Annotate advisors with what the obligation of ``annee`` needs (fixed number of queries)."""
+    from django.db.models import Count, Min, Q
+
+    return queryset.annotate(
+        nb_suivis=Count(
+            "inscriptions_formation",
+            filter=Q(
+                inscriptions_formation__annee=annee, inscriptions_formation__statut=StatutInscription.SUIVIE
+            ),
+            distinct=True,
+        ),
+        premiere_entree=Min("formations_initiales__date_entree"),
+    )
+
+
+def obligation_annotee(conseiller, annee: int, today: date | None = None) -> Obligation:
+    today = today or timezone.localdate()
+    entree = conseiller.premiere_entree
+    requis = 2 if entree and entree.year >= PREMIERE_ANNEE_DOUBLE_DEPUIS and entree.year == annee else 1
+    if conseiller.nb_suivis >= requis:
+        statut = StatutObligation.REMPLIE
+    elif annee < today.year:
+        statut = StatutObligation.MANQUEE
+    else:
+        statut = StatutObligation.EN_COURS
+    return Obligation(annee=annee, requis=requis, suivis=conseiller.nb_suivis, statut=statut)

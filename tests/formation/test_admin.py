@@ -93,10 +93,10 @@ def test_exports_per_advisor_and_per_session(client):
     from formation.resources import InscriptionResource, SuiviFormationResource
 
     dataset = SuiviFormationResource().export(SuiviFormation.objects.filter(pk=inscription.conseiller_id))
-    row = dict(zip(dataset.headers, dataset[0]))
+    row = dict(zip(dataset.headers, dataset[0], strict=True))
     assert row["parcours"] == 70 and row["CCP1"] == "Convoqué" and row["obligation de l'année"]
     dataset = InscriptionResource().export(Inscription.objects.all())
-    row = dict(zip(dataset.headers, dataset[0]))
+    row = dict(zip(dataset.headers, dataset[0], strict=True))
     assert row["statut"] == "Éligibilité à valider" and row["courriel"] == inscription.conseiller.user.email
 
 
