@@ -290,7 +290,7 @@ def prefecture_detail(request, pk):
                         structure=structure, by=request.user, **target_form.cleaned_data
                     )
             except DomainError as error:
-                target_form.add_error(None, error.message)
+                messages.error(request, error.message)
             else:
                 messages.success(request, "Votre avis a été enregistré.")
                 return redirect("structures:prefecture_detail", structure.pk)
