@@ -1,0 +1,159 @@
+"""Shared fixtures for real-browser tests: Playwright for Python driving Debian's Chromium.
+
+- ``browser``: one headless Chromium for the tests of this folder (never ``playwright install``);
+- ``new_page()`` / ``page``: a fresh browser context on pytest-django's ``live_server``; any
+  console error or uncaught page exception fails the test (``console_errors`` lists them; a test
+  that expects one clears it);
+- ``login(page, email, password=DEMO_PASSWORD)``: logs in through the allauth form;
+- ``reference_data``: puts back the rows of the data migrations (territories, barèmes, catalogue...)
+  when a previous transactional test flushed them;
+- ``demo_data``: ``seed_demo`` on top of that, for the demo accounts of the README.
+
+Use with ``pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]``: the live
+server runs in another thread and only sees committed data.
+"""
+
+import io
+import os
+import re
+from types import SimpleNamespace
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db import connections
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.operations import RunPython
+from playwright.sync_api import expect
+
+from conumapp.demo import DEMO_PASSWORD
+
+# Playwright's sync API runs an asyncio event loop in the test thread. Django then believes the
+# ORM calls of the test itself (factories, assertions) come from async code and raises
+# SynchronousOnlyOperation. They do not: Playwright only drives the browser from that loop, and
+# the test code stays synchronous. Safe to allow in this test process.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+# Generous waits (a loaded CI machine); they cost nothing when the page is quick.
+TIMEOUT_MS = 15_000
+expect.set_options(timeout=TIMEOUT_MS)
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+CONUM_APPS = ["conumapp", "structures", "conventions", "conseillers", "formation", "cra"]
+
+
+# Module scope: Playwright's event loop lives only while one test module runs, never under the
+# rest of the suite, and a module may still start its own Playwright.
+@pytest.fixture(scope="module")
+def _playwright():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="module")
+def browser(_playwright, chromium_path):
+    browser = _playwright.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def console_errors():
+    return []
+
+
+@pytest.fixture
+def new_page(browser, live_server, console_errors):
+    """Factory of pages, each in its own context (cookies): ``new_page()`` for a second user."""
+    contexts = []
+
+    def make(**context_options):
+        context = browser.new_context(base_url=live_server.url, locale="fr-FR", **context_options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        page.on(
+            "console",
+            lambda message: (
+                console_errors.append(f"console.error : {message.text} ({message.location.get('url', '')})")
+                if message.type == "error"
+                else None
+            ),
+        )
+        page.on("pageerror", lambda error: console_errors.append(f"exception JavaScript : {error}"))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    # Under Playwright's running loop the test thread's ORM gets a connection of its own: close
+    # it, or the PostgreSQL test database cannot be dropped at the end of the session.
+    connections.close_all()
+    if console_errors:
+        pytest.fail("Erreurs dans la console du navigateur :\n" + "\n".join(console_errors), pytrace=False)
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+def login(page, email, password=DEMO_PASSWORD):
+    """Log in through allauth's form, like a user; waits until the login page is left."""
+    page.goto("/accounts/login/")
+    page.fill("#id_login", email)
+    page.fill("#id_password", password)
+    page.locator("form", has=page.locator("#id_login")).locator("button[type=submit]").click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    return page
+
+
+@pytest.fixture(name="login")
+def login_fixture():
+    return login
+
+
+def _data_migrations():
+    """``RunPython`` functions of the Conum apps' migrations, in migration order."""
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    plan = []
+    for leaf in loader.graph.leaf_nodes():
+        plan.extend(key for key in loader.graph.forwards_plan(leaf) if key not in plan)
+    for key in plan:
+        if key[0] not in CONUM_APPS:
+            continue
+        for operation in loader.graph.nodes[key].operations:
+            if isinstance(operation, RunPython):
+                yield key, operation.code
+
+
+@pytest.fixture
+def reference_data():
+    """Rows created by data migrations, back in the database if a transactional test flushed them.
+
+    Runs every ``RunPython`` of the Conum apps' migrations (all idempotent) when the territory
+    tables are empty, which only happens after such a flush.
+    """
+    from conumapp.models import Region
+
+    if Region.objects.exists():
+        return
+    schema_editor = SimpleNamespace(connection=connections["default"])
+    for _key, code in _data_migrations():
+        code(apps, schema_editor)
+
+
+@pytest.fixture
+def demo_data(reference_data):
+    call_command("seed_demo", force=True, stdout=io.StringIO())
