@@ -329,3 +329,34 @@ class Coordination(models.Model):
 
     def __str__(self):
         return f"{self.coordinateur} coordonne {self.conseiller}"
+
+
+# --- Back-office queues (proxy models: one admin page each) ----------------------------------
+
+
+class Candidat(Conseiller):
+    class Meta:
+        proxy = True
+        verbose_name = "candidat"
+        verbose_name_plural = "candidats"
+
+
+class RecrutementAValider(MiseEnRelation):
+    class Meta:
+        proxy = True
+        verbose_name = "recrutement à valider"
+        verbose_name_plural = "recrutements à valider"
+
+
+class RuptureATraiter(MiseEnRelation):
+    class Meta:
+        proxy = True
+        verbose_name = "rupture à traiter"
+        verbose_name_plural = "ruptures à traiter"
+
+
+class ProlongationAValider(Prolongation):
+    class Meta:
+        proxy = True
+        verbose_name = "prolongation à valider"
+        verbose_name_plural = "prolongations à valider"
