@@ -131,6 +131,11 @@ class StructureAdmin(ImportExportMixin, ConumModelAdmin):
     def get_export_resource_classes(self, request):
         return [StructureExportResource]
 
+    def get_export_context_data(self, **kwargs):
+        # django-import-export's export page reads ``export_url``, only set on some paths:
+        # an empty action posts the form back to the same URL.
+        return {"export_url": "", **super().get_export_context_data(**kwargs)}
+
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
         if term and not term.isdigit():
