@@ -66,7 +66,12 @@ def conseiller_detail(request, pk):
 
 def sessions(request, pk):
     conseiller = get_object_or_404(Conseiller.objects.visible_to(request.user), pk=pk)
-    queryset = Session.objects.ouvertes().with_inscrits().select_related("module", "region", "organisme")
+    queryset = (
+        Session.objects.ouvertes()
+        .with_inscrits()
+        .select_related("module", "region", "organisme")
+        .order_by("date_debut", "pk")
+    )
     page = Paginator(queryset, PAR_PAGE).get_page(request.GET.get("page"))
     return render(request, "formation/sessions.html", {"conseiller": conseiller, "page": page, "params": ""})
 
