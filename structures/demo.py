@@ -114,9 +114,7 @@ def seed(ctx) -> None:
     for structure in structures:
         structure._history_user = operateur
     bulk_create_with_history(structures, Structure, default_user=operateur)
-    structures = list(
-        Structure.objects.filter(siret__in=[s.siret for s in structures]).order_by("created_at", "pk")
-    )
+    structures = list(Structure.objects.filter(siret__in=[s.siret for s in structures]).order_by("pk"))
 
     coselecs = [
         Coselec.objects.get_or_create(numero=n, defaults={"date": today - timedelta(days=30 * (13 - n))})[0]
