@@ -21,6 +21,7 @@ SETTINGS_VARIABLES = set(ENV_CALL.findall((BASE_DIR / "conumapp" / "settings.py"
 def _clean_env(**extra):
     env = {key: value for key, value in os.environ.items() if key not in SETTINGS_VARIABLES}
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests (tests/e2e/conftest.py)
     env.update(extra)
     return env
 
