@@ -19,7 +19,7 @@ from django.db.models import F, FloatField, OuterRef, Q, QuerySet, Subquery, Val
 from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
 
 from conumapp.models import Departement
-from conumapp.territories import EARTH_RADIUS_KM, bounding_box
+from conumapp.territories import EARTH_RADIUS_KM, bounding_box, communes_for_postcode
 from structures.models import Structure
 
 from .enums import DistanceMax, MiseEnRelationStatut
@@ -33,7 +33,10 @@ def est_outre_mer(departement_code: str | None) -> bool:
 
 
 def structure_point(structure: Structure) -> tuple[float, float] | None:
+    """The structure's commune's coordinates (or, without a commune, its postcode's main commune)."""
     commune = structure.commune
+    if commune is None and structure.code_postal:
+        commune = communes_for_postcode(structure.code_postal).filter(latitude__isnull=False).first()
     if commune is None or commune.latitude is None or commune.longitude is None:
         return None
     return commune.latitude, commune.longitude
