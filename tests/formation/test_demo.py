@@ -30,9 +30,9 @@ def test_seed_covers_every_status_and_is_not_repeated():
     assert set(Dispense.objects.values_list("statut", flat=True)) == set(StatutValidation.values)
     assert set(Session.objects.values_list("statut", flat=True)) == set(StatutSession.values)
     assert set(Inscription.objects.values_list("statut", flat=True)) == set(StatutInscription.values)
-    assert set(Inscription.objects.exclude(absence_statut="").values_list("absence_statut", flat=True)) == set(
-        StatutAbsence.values
-    )
+    assert set(
+        Inscription.objects.exclude(absence_statut="").values_list("absence_statut", flat=True)
+    ) == set(StatutAbsence.values)
     # The demo advisor comes first: 70 h path, CCP1 convocation, a module attended and one confirmed.
     assert FormationInitiale.objects.get(conseiller=conseillers[3]).parcours == 70
     assert set(Inscription.objects.filter(conseiller=conseillers[3]).values_list("statut", flat=True)) == {
