@@ -11,6 +11,7 @@ from django.urls import NoReverseMatch, reverse
 
 from conumapp.admin_base import ConumModelAdmin
 from conumapp.models import User
+from conumapp.periodic import CONUM_APPS
 
 pytestmark = pytest.mark.django_db
 
@@ -75,11 +76,7 @@ def test_change_and_history_views_load_for_one_object_of_every_model(superuser_c
 
 
 def test_conum_admins_use_the_base_class():
-    ours = [
-        ma
-        for m, ma in REGISTRY
-        if m._meta.app_label in {"conumapp", "structures", "conventions", "conseillers"}
-    ]
+    ours = [ma for m, ma in REGISTRY if m._meta.app_label in set(CONUM_APPS)]
     assert ours and all(isinstance(ma, ConumModelAdmin) for ma in ours)
 
 
