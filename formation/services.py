@@ -50,7 +50,7 @@ def inscrire(*, session: Session, conseiller: Conseiller, acteur, today: date | 
         raise DomainError("Vous ne pouvez pas inscrire ce conseiller.")
     with transaction.atomic():
         # The session row lock serialises registrations: the last seat goes to one advisor only.
-        session = Session.objects.select_for_update().select_related("module").get(pk=session.pk)
+        session = Session.objects.select_for_update(of=("self",)).select_related("module").get(pk=session.pk)
         if session.statut == StatutSession.ANNULEE:
             raise DomainError("Cette session est annulée.")
         if session.date_debut <= today:
@@ -79,7 +79,7 @@ def inscrire(*, session: Session, conseiller: Conseiller, acteur, today: date | 
 
 def _verrouiller(inscription: Inscription, attendus: list[str], message: str) -> Inscription:
     inscription = (
-        Inscription.objects.select_for_update()
+        Inscription.objects.select_for_update(of=("self",))
         .select_related("session__module", "conseiller__user", "structure")
         .get(pk=inscription.pk)
     )
@@ -225,7 +225,7 @@ def annuler_session(*, session: Session, acteur=None, motif: str, today: date | 
         _exiger_operateur(acteur)
     today = today or timezone.localdate()
     with transaction.atomic():
-        session = Session.objects.select_for_update().select_related("module").get(pk=session.pk)
+        session = Session.objects.select_for_update(of=("self",)).select_related("module").get(pk=session.pk)
         if session.statut != StatutSession.PLANIFIEE:
             raise DomainError("Seule une session planifiée peut être annulée.")
         if session.date_debut <= today:
