@@ -9,7 +9,7 @@ from structures import services
 from structures.enums import DecisionType, DemandePosteStatut, PosteEtat
 from structures.models import DemandePoste, Invitation, Membre
 
-from .factories import PASSWORD, StructureFactory, UserFactory, membre, operateur
+from .factories import PASSWORD, StructureFactory, UserFactory, membre, operateur, prefecture
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +125,12 @@ def test_remove_colleague_with_confirmation_never_the_last(client):
     response = client.post(reverse("structures:retirer_membre", args=[structure.pk, mine.pk]), follow=True)
     assert "dernier membre" in response.content.decode()
     assert Membre.objects.filter(pk=mine.pk).exists()
+
+
+def test_navigation_tiles_by_role(client):
+    structure = StructureFactory()
+    client.force_login(membre(structure))
+    assert "Ma structure" in client.get("/").content.decode()
+    client.force_login(prefecture("69"))
+    page = client.get("/").content.decode()
+    assert "Candidatures des structures" in page and "Ma structure" not in page
