@@ -80,6 +80,7 @@ class ImportCraAdmin(ConumModelAdmin):
             return "Aucune ligne refusée"
         url = reverse("admin:cra_importcra_rapport", args=[obj.pk])
         return format_html('<a href="{}">Télécharger le rapport (CSV, {} lignes)</a>', url, obj.refusees)
+
     change_list_template = "cra/admin/import_change_list.html"
 
     def has_add_permission(self, request):

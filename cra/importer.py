@@ -19,7 +19,7 @@ from datetime import date, datetime
 
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from conseillers.models import Conseiller
@@ -172,10 +172,10 @@ def _fill_counts(cra: Cra, prefix: str, counts: dict[str, int]) -> None:
         setattr(cra, f"{prefix}_{member.value}", counts.get(member.value, 0))
 
 
-def _check(cra: Cra) -> None:
+def _check(cra: Cra, today: date | None = None) -> None:
     if cra.date < DATE_MIN:
         raise Refus("date antérieure au 1er janvier 2020")
-    if cra.date > timezone.localdate():
+    if cra.date > (today or timezone.localdate()):
         raise Refus("date dans le futur")
     try:
         cra.clean()
@@ -441,8 +441,30 @@ def _write(
             cra.departement_code = dep or _departement_from_postcode(cra.code_postal)
             cra.region_code = reg
             rows.append(cra)
-        Cra.objects.bulk_create(rows, batch_size=1000)
+        _insert(rows)
         result.importees += len(rows)
+
+
+def _insert(rows: list[Cra]) -> None:
+    """PostgreSQL: COPY (several times faster than INSERT for large imports); else bulk_create."""
+    if connection.vendor != "postgresql":
+        Cra.objects.bulk_create(rows, batch_size=1000)
+        return
+    from psycopg.types.json import Jsonb
+
+    fields = [f for f in Cra._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    attnames = [f.attname for f in fields]
+    json_index = attnames.index("source_data")
+    updated_index = attnames.index("updated_at")
+    now = timezone.now()
+    sql = f"COPY {Cra._meta.db_table} ({columns}) FROM STDIN"  # noqa: S608 - model metadata only
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for cra in rows:
+            values = [getattr(cra, name) for name in attnames]
+            values[json_index] = Jsonb(values[json_index]) if values[json_index] is not None else None
+            values[updated_index] = now
+            copy.write_row(values)
 
 
 def import_lines(lines: Iterable[str], *, fmt: str, dry_run: bool, batch_size: int = BATCH_SIZE) -> Resultat:
