@@ -40,7 +40,11 @@ run: seed
 
 # Tests on PostgreSQL when DATABASE_URL is set, SQLite otherwise. PYTEST_STATUS_FILE (used by
 # .ci/run) receives pytest's own exit status, which make turns into 2.
-test: install
+# axe-core (npm registry) for the accessibility checks of the browser tests; not committed.
+node_modules/axe-core/axe.min.js:
+	-command -v npm >/dev/null && npm install --no-save --no-audit --no-fund axe-core@4
+
+test: install node_modules/axe-core/axe.min.js
 	@status=0; $(BIN)/pytest $(PYTEST_ARGS) || status=$$?; \
 	if [ -n "$(PYTEST_STATUS_FILE)" ]; then echo $$status > "$(PYTEST_STATUS_FILE)"; fi; \
 	if [ $$status = 5 ]; then echo "Aucun test n'a été exécuté : échec."; fi; \
