@@ -1,6 +1,6 @@
 """Shared fixtures for real-browser tests: Playwright for Python driving Debian's Chromium.
 
-- ``browser``: one headless Chromium for the tests of this folder (never ``playwright install``);
+- ``browser``: one headless Chromium for the tests of this folder (Debian's /usr/bin/chromium; Playwright never downloads a browser);
 - ``new_page()`` / ``page``: a fresh browser context on pytest-django's ``live_server``; any
   console error or uncaught page exception fails the test (``console_errors`` lists them; a test
   that expects one clears it);
