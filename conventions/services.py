@@ -426,6 +426,41 @@ def convention_avenant_postes(
     return avenant
 
 
+def postes_modifies(structure: Structure, *, by, date_effet: date) -> Avenant | None:
+    """Registered with ``structures.hooks``: the posts of ``structure`` just changed (inside the
+    caller's transaction). A signed convention in force on ``date_effet`` gets its amendment; a
+    draft or sent convention is re-aligned on the posts (amounts are frozen at signature)."""
+    en_vigueur = (
+        Convention.objects.filter(
+            structure=structure,
+            etat=ConventionEtat.SIGNEE,
+            date_debut__lte=date_effet,
+            date_fin__gte=date_effet,
+        )
+        .order_by("-date_debut")
+        .first()
+    )
+    for brouillon in Convention.objects.filter(
+        structure=structure, etat__in=[ConventionEtat.BROUILLON, ConventionEtat.ENVOYEE]
+    ):
+        brouillon.nombre_postes = len(_postes_couverts(structure))
+        _freeze(brouillon)
+        _save(brouillon, by)
+    if en_vigueur is None:
+        return None
+    couverts = set(
+        en_vigueur.tranches.filter(statut__in=TrancheStatut.engagees()).values_list("poste_id", flat=True)
+    )
+    if couverts == {p.pk for p in _postes_couverts(structure)}:
+        return None
+    return convention_avenant_postes(
+        convention=en_vigueur,
+        by=by,
+        date_effet=date_effet,
+        description="Avenant établi automatiquement à la suite de la modification des postes.",
+    )
+
+
 def convention_terminer(
     *, convention: Convention, by, date_fin: date, motif: str, anticipee: bool
 ) -> Convention:

@@ -17,7 +17,7 @@ from conumapp import permissions
 from conumapp.enums import Role
 from conumapp.services import DomainError
 
-from . import notifications
+from . import hooks, notifications
 from .enums import (
     AvisPrefecture,
     DecisionType,
@@ -153,7 +153,8 @@ def coselec_obtenir(*, numero: int, date_coselec: date | None = None) -> Coselec
 
 
 def _ajuster_postes(structure: Structure, nombre: int, by, *, today: date) -> None:
-    """Bring the active posts to ``nombre``: create vacant posts, or return vacant ones."""
+    """Bring the active posts to ``nombre``: create vacant posts, or return vacant ones. Higher
+    apps hear of the change through ``structures.hooks`` (a signed convention gets an amendment)."""
     actifs = structure.postes.actifs()
     occupes = actifs.filter(etat=PosteEtat.OCCUPE).count()
     if nombre < occupes:
@@ -174,6 +175,8 @@ def _ajuster_postes(structure: Structure, nombre: int, by, *, today: date) -> No
             poste.etat = PosteEtat.RENDU
             poste.rendu_le = today
             _save(poste, by)
+    if nombre != courant:
+        hooks.postes_modifies(structure, by=by, date_effet=today)
 
 
 def coselec_decider(
@@ -413,6 +416,9 @@ def poste_transferer(*, poste: Poste, vers: Structure, by, motif: str = "", hors
         vers.nombre_postes_accordes += 1
         _save(depuis, by)
         _save(vers, by)
+        today = timezone.localdate()
+        hooks.postes_modifies(depuis, by=by, date_effet=today)
+        hooks.postes_modifies(vers, by=by, date_effet=today)
         return TransfertPoste.objects.create(
             poste=poste,
             depuis=depuis,
