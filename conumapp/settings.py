@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "conseillers",
     "formation",
     "cra",
+    "statistiques",
 ]
 
 MIDDLEWARE = [

@@ -447,8 +447,11 @@ def _write(
 
 def _insert(rows: list[Cra]) -> None:
     """PostgreSQL: COPY (several times faster than INSERT for large imports); else bulk_create."""
+    from .services import cra_ecrits_en_masse
+
     if connection.vendor != "postgresql":
         Cra.objects.bulk_create(rows, batch_size=1000)
+        cra_ecrits_en_masse.send(sender=Cra, rows=rows)
         return
     from psycopg.types.json import Jsonb
 
@@ -465,6 +468,7 @@ def _insert(rows: list[Cra]) -> None:
             values[json_index] = Jsonb(values[json_index]) if values[json_index] is not None else None
             values[updated_index] = now
             copy.write_row(values)
+    cra_ecrits_en_masse.send(sender=Cra, rows=rows)
 
 
 def import_lines(lines: Iterable[str], *, fmt: str, dry_run: bool, batch_size: int = BATCH_SIZE) -> Resultat:

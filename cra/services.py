@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Min
+from django.dispatch import Signal
 from django.utils import timezone
 
 from conseillers.enums import MiseEnRelationStatut
@@ -19,6 +20,9 @@ from structures.models import Membre, Structure
 from .models import AlerteInactivite, Cra
 
 DOUBLON_MINUTES = 10
+# Sent with ``rows`` (the CRAs) after a bulk write that bypasses save() (legacy import), inside
+# its transaction; higher apps (statistics rollup) connect to it in their AppConfig.ready().
+cra_ecrits_en_masse = Signal()
 SEUILS_INACTIVITE = (30, 45)
 _EMPLOYING = [
     MiseEnRelationStatut.FINALISEE,

@@ -1,0 +1,363 @@
+"""The statistics service (issue 8): every figure of DOMAIN.md §7 for a scope and filters.
+
+Pages, exports, the API and open data all call ``calculer`` / ``agreger``, so they agree.
+How figures are defined and computed: docs/statistiques.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, F, IntegerField, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, Concat, Replace, TruncMonth
+from django.utils import timezone
+
+from cra.enums import Thematique, bit
+
+from . import cumuls
+from .agregats import PRINCIPAUX, expressions, familles
+from .filtres import Filtres
+from .models import CumulJour
+from .perimetres import Perimetre
+
+SEUIL_SECRET = 5  # public page: a territory cell with fewer advisors is not shown
+JOURS_ACTIVITE = 30  # an advisor is active with >= 1 CRA in the last 30 days of the period
+
+FAMILLES = (
+    # (attribute, title, first column, value column, share of, chart)
+    ("thematiques", "Thématiques", "Thématique", "CRA", "cras", "barres"),
+    ("lieux", "Lieux d'accompagnement", "Lieu", "CRA", "cras", "anneau"),
+    ("durees", "Durées", "Durée", "CRA", "cras", "barres"),
+    ("ages", "Âge du public", "Tranche d'âge", "Personnes", "famille", "barres"),
+    ("genres", "Genre du public", "Genre", "Personnes", "famille", "anneau"),
+    ("statuts", "Statut du public", "Statut", "Personnes", "famille", "barres"),
+    (
+        "autonomie",
+        "Autonomie (accompagnements individuels)",
+        "Niveau d'autonomie",
+        "CRA",
+        "famille",
+        "anneau",
+    ),
+    ("orientations", "Orientation (accompagnements individuels)", "Orientation", "CRA", "famille", "anneau"),
+    ("redirections", "Structures de redirection", "Structure de redirection", "CRA", "famille", "barres"),
+    ("materiel", "Matériel utilisé", "Matériel", "CRA", "cras", "barres"),
+)
+
+
+@dataclass
+class Ligne:
+    code: str
+    libelle: str
+    valeur: int
+    part: float  # % (0–100), one decimal
+
+
+@dataclass
+class Mois:
+    mois: date  # first day of the month
+    cras: int
+    accompagnements: int
+
+
+@dataclass
+class Tableau:
+    cle: str
+    titre: str
+    colonnes: list[str]
+    lignes: list[list]
+    graphique: str | None = None  # "barres" | "ligne" | "anneau" | None
+
+
+@dataclass
+class Statistiques:
+    perimetre: Perimetre
+    filtres: Filtres
+    cras: int = 0
+    accompagnements: int = 0
+    individuels: int = 0
+    ateliers: int = 0
+    participants_ateliers: int = 0
+    minutes: int = 0
+    conseillers_actifs: int = 0
+    conseillers_en_poste: int = 0
+    thematiques: list[Ligne] = field(default_factory=list)
+    lieux: list[Ligne] = field(default_factory=list)
+    durees: list[Ligne] = field(default_factory=list)
+    ages: list[Ligne] = field(default_factory=list)
+    genres: list[Ligne] = field(default_factory=list)
+    statuts: list[Ligne] = field(default_factory=list)
+    autonomie: list[Ligne] = field(default_factory=list)
+    orientations: list[Ligne] = field(default_factory=list)
+    redirections: list[Ligne] = field(default_factory=list)
+    materiel: list[Ligne] = field(default_factory=list)
+    mensuel: list[Mois] = field(default_factory=list)
+    secret: bool = False
+    source: str = "brut"  # "cumul" (daily rollup) or "brut" (CRA rows): for tests and benchmarks
+
+    @property
+    def heures(self) -> float:
+        return round(self.minutes / 60, 1)
+
+    def chiffres(self) -> list[tuple[str, str, int | float]]:
+        """(key, label, value) of the headline figures, in display order."""
+        return [
+            ("cras", "CRA", self.cras),
+            ("accompagnements", "Accompagnements", self.accompagnements),
+            ("individuels", "Accompagnements individuels", self.individuels),
+            ("ateliers", "Ateliers collectifs", self.ateliers),
+            ("participants_ateliers", "Participants aux ateliers", self.participants_ateliers),
+            ("heures", "Temps d'accompagnement (heures)", self.heures),
+            ("conseillers_actifs", "Conseillers actifs (au moins 1 CRA dans les 30 derniers jours)",
+             self.conseillers_actifs),
+            ("conseillers_en_poste", "Conseillers en poste", self.conseillers_en_poste),
+        ]  # fmt: skip
+
+    def tableaux(self) -> list[Tableau]:
+        """THE single source of the page's tables, the charts' data and the exports."""
+        if self.secret:
+            return []
+        out = [Tableau("chiffres", "Chiffres clés", ["Indicateur", "Valeur"],
+                       [[label, value] for _k, label, value in self.chiffres()], None)]  # fmt: skip
+        for attribute, titre, colonne, valeur, _part, graphique in FAMILLES:
+            lignes = [[ligne.libelle, ligne.valeur, ligne.part] for ligne in getattr(self, attribute)]
+            out.append(Tableau(attribute, titre, [colonne, valeur, "Part (%)"], lignes, graphique))
+        out.append(
+            Tableau(
+                "mensuel",
+                "Évolution mensuelle",
+                ["Mois", "CRA", "Accompagnements"],
+                [[m.mois, m.cras, m.accompagnements] for m in self.mensuel],
+                "ligne",
+            )
+        )
+        return out
+
+
+# --- filters -----------------------------------------------------------------------------
+
+
+def _filtres_effectifs(perimetre: Perimetre, filtres: Filtres) -> Filtres:
+    if perimetre.public:
+        # Nothing below département level on the public page.
+        return filtres.remplacer(structure=None, conseiller=None, tag="")
+    return filtres
+
+
+def utilise_cumul(perimetre: Perimetre, filtres: Filtres) -> bool:
+    """The daily rollup serves territorial scopes without row-level filters."""
+    return perimetre.territorial and not _filtres_effectifs(perimetre, filtres).par_ligne
+
+
+def filtrer_cras(qs: QuerySet, filtres: Filtres, *, debut: date | None = None) -> QuerySet:
+    """Apply the filters to a CRA queryset (period from ``debut`` when given)."""
+    qs = qs.filter(date__gte=debut or filtres.debut, date__lte=filtres.fin)
+    if filtres.region:
+        qs = qs.filter(region_code=filtres.region)
+    if filtres.departement:
+        qs = qs.filter(departement_code=filtres.departement)
+    if filtres.structure:
+        qs = qs.filter(structure_id=filtres.structure)
+    if filtres.conseiller:
+        qs = qs.filter(conseiller_id=filtres.conseiller)
+    if filtres.type:
+        qs = qs.filter(type=filtres.type)
+    if filtres.thematique in Thematique.values:
+        qs = qs.alias(_theme=F("thematiques").bitand(bit(filtres.thematique, Thematique))).exclude(_theme=0)
+    if filtres.tag:
+        # Tags are stored comma-separated ("a, b" or "a,b"); match one whole tag, case-insensitively.
+        qs = qs.alias(
+            _tags=Concat(Value(","), Replace(F("tags"), Value(", "), Value(",")), Value(","))
+        ).filter(_tags__icontains=f",{filtres.tag},")
+    return qs
+
+
+def _cumuls(perimetre: Perimetre, filtres: Filtres) -> QuerySet:
+    qs = CumulJour.objects.filter(perimetre.condition_cras(), jour__gte=filtres.debut, jour__lte=filtres.fin)
+    if filtres.region:
+        qs = qs.filter(region_code=filtres.region)
+    if filtres.departement:
+        qs = qs.filter(departement_code=filtres.departement)
+    if filtres.type:
+        qs = qs.filter(type=filtres.type)
+    return qs
+
+
+def _somme(name: str):
+    return Coalesce(Sum(name), Value(0), output_field=IntegerField())
+
+
+def _cras(perimetre: Perimetre, filtres: Filtres) -> QuerySet:
+    return filtrer_cras(perimetre.cras(), filtres)
+
+
+# --- computation -------------------------------------------------------------------------
+
+
+def _mois_de(d: date) -> date:
+    return d.replace(day=1)
+
+
+def _mois_suivant(d: date) -> date:
+    return date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+
+
+def _part(valeur: int, total: int) -> float:
+    return round(100 * valeur / total, 1) if total else 0.0
+
+
+def _lignes(valeurs: dict, definitions, total: int | None) -> list[Ligne]:
+    items = [(code, label, int(valeurs.get(name) or 0)) for code, label, name in definitions]
+    denominateur = sum(v for _c, _l, v in items) if total is None else total
+    return [Ligne(code, label, v, _part(v, denominateur)) for code, label, v in items]
+
+
+def _courbe(rows, debut: date, fin: date) -> list[Mois]:
+    par_mois = {}
+    for row in rows:
+        mois = row["m"]
+        if hasattr(mois, "date"):
+            mois = mois.date()
+        elif isinstance(mois, str):
+            mois = date.fromisoformat(mois[:10])
+        par_mois[_mois_de(mois)] = (int(row["cras"] or 0), int(row["accompagnements"] or 0))
+    out, mois = [], _mois_de(debut)
+    while mois <= fin:
+        cras, acc = par_mois.get(mois, (0, 0))
+        out.append(Mois(mois, cras, acc))
+        mois = _mois_suivant(mois)
+    return out
+
+
+def _nb_conseillers_cellule(perimetre: Perimetre, filtres: Filtres) -> int:
+    return _cras(perimetre, filtres).aggregate(n=Count("conseiller_id", distinct=True))["n"]
+
+
+def calculer(perimetre: Perimetre, filtres: Filtres) -> Statistiques:
+    """Every figure for ``perimetre`` and ``filtres``, in a fixed number of queries."""
+    filtres = _filtres_effectifs(perimetre, filtres)
+    stats = Statistiques(perimetre=perimetre, filtres=filtres)
+    if perimetre.public and (filtres.region or filtres.departement):
+        if _nb_conseillers_cellule(perimetre, filtres) < SEUIL_SECRET:
+            stats.secret = True
+            return stats
+    exprs = expressions()
+    if utilise_cumul(perimetre, filtres):
+        cumuls.rafraichir()
+        stats.source = "cumul"
+        base = _cumuls(perimetre, filtres)
+        valeurs = base.aggregate(**{name: _somme(name) for name in exprs})
+        mois = (
+            base.annotate(m=TruncMonth("jour"))
+            .values("m")
+            .annotate(cras=_somme("cras"), accompagnements=_somme("accompagnements"))
+            .order_by("m")
+        )
+    else:
+        base = _cras(perimetre, filtres)
+        valeurs = base.aggregate(**exprs)
+        mois = (
+            base.order_by()
+            .annotate(m=TruncMonth("date"))
+            .values("m")
+            .annotate(cras=exprs["cras"], accompagnements=exprs["accompagnements"])
+            .order_by("m")
+        )
+    for name in PRINCIPAUX:
+        setattr(stats, name, int(valeurs[name] or 0))
+    definitions = familles()
+    for attribute, _titre, _c, _v, part, _g in FAMILLES:
+        total = stats.cras if part == "cras" else None
+        setattr(stats, attribute, _lignes(valeurs, definitions[attribute], total))
+    stats.mensuel = _courbe(mois, filtres.debut, filtres.fin)
+    stats.conseillers_actifs = conseillers_actifs(perimetre, filtres)
+    stats.conseillers_en_poste = conseillers_en_poste(perimetre, filtres)
+    return stats
+
+
+def conseillers_actifs(perimetre: Perimetre, filtres: Filtres) -> int:
+    """Advisors with >= 1 CRA (matching the filters) in the last 30 days of the period."""
+    debut = max(filtres.debut, filtres.fin - timedelta(days=JOURS_ACTIVITE - 1))
+    qs = filtrer_cras(perimetre.cras(), filtres, debut=debut)
+    return qs.aggregate(n=Count("conseiller_id", distinct=True))["n"]
+
+
+def conseillers_en_poste(perimetre: Perimetre, filtres: Filtres) -> int:
+    """Advisors with a validated contract covering the period's last day (today at most)."""
+    jour = min(filtres.fin, timezone.localdate())
+    qs = perimetre.contrats_en_poste(jour)
+    if filtres.region:
+        qs = qs.filter(structure__region_id=filtres.region)
+    if filtres.departement:
+        qs = qs.filter(structure__departement_id=filtres.departement)
+    if filtres.structure:
+        qs = qs.filter(structure_id=filtres.structure)
+    if filtres.conseiller:
+        qs = qs.filter(conseiller_id=filtres.conseiller)
+    return qs.aggregate(n=Count("conseiller_id", distinct=True))["n"]
+
+
+# --- grouped headline figures (open data, steering page) --------------------------------
+
+GROUPES = {
+    # par key: (CRA column, rollup column or None when only the raw rows have it)
+    "mois": ("date", "jour"),
+    "region": ("region_code", "region_code"),
+    "departement": ("departement_code", "departement_code"),
+    "type": ("type", "type"),
+    "structure": ("structure_id", None),
+    "conseiller": ("conseiller_id", None),
+}
+
+
+def agreger(perimetre: Perimetre, filtres: Filtres, par: tuple[str, ...]) -> list[dict]:
+    """Headline figures grouped by ``par`` (e.g. ("mois",), ("mois", "departement")), in ONE
+    query. Each dict: the group keys (``mois`` as the 1st of the month) + ``PRINCIPAUX``.
+
+    On the public scope, structure / advisor groupings are refused and, when grouped by
+    territory, a row whose cell counts fewer than 5 advisors has ``secret=True`` and ``None``
+    figures (each dict has ``secret``)."""
+    par = tuple(par)
+    for key in par:
+        if key not in GROUPES:
+            raise ValueError(f"regroupement inconnu : {key}")
+    filtres = _filtres_effectifs(perimetre, filtres)
+    if perimetre.public and {"structure", "conseiller"} & set(par):
+        raise ValueError("Le périmètre public ne descend pas sous le département.")
+    secret_possible = perimetre.public and bool({"region", "departement"} & set(par))
+    exprs = expressions()
+    cumul = utilise_cumul(perimetre, filtres) and not secret_possible and all(GROUPES[k][1] for k in par)
+    if cumul:
+        cumuls.rafraichir()
+        qs = _cumuls(perimetre, filtres)
+        column = 1
+        aggregates = {name: _somme(name) for name in PRINCIPAUX}
+    else:
+        qs = _cras(perimetre, filtres).order_by()
+        column = 0
+        aggregates = {name: exprs[name] for name in PRINCIPAUX}
+        if secret_possible:
+            aggregates["conseillers"] = Count("conseiller_id", distinct=True)
+    names = {}
+    for key in par:
+        source = GROUPES[key][column]
+        names[key] = f"g_{key}"
+        qs = qs.annotate(**{names[key]: TruncMonth(source) if key == "mois" else F(source)})
+    rows = qs.values(*names.values()).annotate(**aggregates).order_by(*names.values())
+    out = []
+    for row in rows:
+        item = {key: row[names[key]] for key in par}
+        if "mois" in item:
+            mois = item["mois"]
+            if hasattr(mois, "date"):
+                mois = mois.date()
+            elif isinstance(mois, str):
+                mois = date.fromisoformat(mois[:10])
+            item["mois"] = mois
+        secret = secret_possible and (row.get("conseillers") or 0) < SEUIL_SECRET
+        for name in PRINCIPAUX:
+            item[name] = None if secret else int(row[name] or 0)
+        item["secret"] = secret
+        out.append(item)
+    return out
