@@ -58,7 +58,9 @@ class CandidatureForm(StructuresForm):
     contact_fonction = forms.CharField(label="Fonction du contact", max_length=150, required=False)
     contact_telephone = forms.CharField(label="Téléphone du contact", max_length=20, required=False)
     contact_email = forms.EmailField(
-        label="Adresse électronique du contact", help_text="Elle servira d'identifiant pour votre espace."
+        label="Adresse électronique du contact",
+        max_length=254,
+        help_text="Elle servira d'identifiant pour votre espace.",
     )
     password = forms.CharField(
         label="Mot de passe de votre espace", min_length=12, strip=False,
@@ -195,7 +197,7 @@ class DemandeRetraitForm(StructuresForm):
 
 
 class InvitationForm(StructuresForm):
-    email = forms.EmailField(label="Adresse électronique de votre collègue")
+    email = forms.EmailField(label="Adresse électronique de votre collègue", max_length=254)
 
 
 class PrefectureFiltreForm(StructuresForm):
