@@ -4,12 +4,12 @@
 ``conventions.occupancy``, for the periods with an advisor in post (pro rata of tranches) and
 for the renewal of recruitments when a renewal (reconventionnement) is initiated and validated.
 This module also registers a rupture blocker: a rupture cannot be validated while a renewal
-including the recruitment awaits the operator.
+including the recruitment awaits the operator. Finally it tells ``structures.hooks`` who occupies
+each post (shown on the structure's page).
 """
 
 from __future__ import annotations
 
-import importlib
 from datetime import date
 
 from django.db import transaction
@@ -112,15 +112,23 @@ def bloque_rupture(mise_en_relation) -> str | None:
     return None
 
 
+def occupants_postes(poste_ids: list[int]) -> dict[int, str]:
+    """For ``structures.hooks``: the advisor currently occupying each post, in one query."""
+    rows = (
+        MiseEnRelation.objects.occupant_poste()
+        .filter(poste_id__in=poste_ids)
+        .values_list("poste_id", "conseiller__prenom", "conseiller__nom")
+    )
+    return {poste_id: f"{prenom} {nom}".strip() for poste_id, prenom, nom in rows}
+
+
 def register() -> None:
+    from structures import hooks as structures_hooks
+
+    from . import services
+
     hooks.register_provider(periodes_occupees)
     hooks.register_renewal_handler(Renouvellement())
-    try:
-        services = importlib.import_module("conseillers.services")
-    except ModuleNotFoundError as error:  # conseillers/services.py not written yet
-        if error.name != "conseillers.services":
-            raise
-        return
-    blockers = getattr(services, "RUPTURE_BLOCKERS", None)
-    if blockers is not None and bloque_rupture not in blockers:
-        blockers.append(bloque_rupture)
+    if bloque_rupture not in services.RUPTURE_BLOCKERS:
+        services.RUPTURE_BLOCKERS.append(bloque_rupture)
+    structures_hooks.register_occupants(occupants_postes)

@@ -8,6 +8,9 @@ gets its amendment, in the same transaction as the change of posts.
 
 A handler is ``func(structure, *, by, date_effet)``; it may raise ``DomainError`` to refuse the
 change (the whole transaction is rolled back).
+
+The conseillers app registers an **occupant provider** ``func(poste_ids) -> {poste_id: name}``
+so that a structure's page shows who occupies each post (one query, whatever the number of posts).
 """
 
 from __future__ import annotations
@@ -29,3 +32,24 @@ def on_postes_modifies(func: PostesHandler) -> PostesHandler:
 def postes_modifies(structure, *, by, date_effet: date) -> None:
     for handler in list(_handlers):
         handler(structure, by=by, date_effet=date_effet)
+
+
+OccupantProvider = Callable[[list[int]], dict[int, str]]
+
+_occupant_providers: list[OccupantProvider] = []
+
+
+def register_occupants(func: OccupantProvider) -> OccupantProvider:
+    if func not in _occupant_providers:
+        _occupant_providers.append(func)
+    return func
+
+
+def occupants(poste_ids: list[int]) -> dict[int, str]:
+    """Name of the advisor occupying each post (posts without an advisor are absent)."""
+    result: dict[int, str] = {}
+    if not poste_ids:
+        return result
+    for provider in _occupant_providers:
+        result.update(provider(list(poste_ids)))
+    return result

@@ -20,7 +20,7 @@ from conumapp import permissions
 from conumapp.models import User
 from conumapp.services import DomainError
 
-from . import services
+from . import hooks, services
 from .enums import DemandePosteType, PosteEtat
 from .forms import (
     AvisForm,
@@ -120,6 +120,9 @@ def _member_structure(request, pk) -> Structure:
 def detail(request, pk):
     structure = _member_structure(request, pk)
     postes = list(structure.postes.order_by("etat", "pk"))
+    occupants = hooks.occupants([p.pk for p in postes if p.etat == PosteEtat.OCCUPE])
+    for poste in postes:
+        poste.occupant = occupants.get(poste.pk, "")
     is_member = Membre.objects.filter(structure=structure, user=request.user).exists()
     context = {
         "title": structure.nom,

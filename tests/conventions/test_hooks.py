@@ -1,7 +1,5 @@
 """The conseillers app registers its implementations of the conventions hooks at start-up."""
 
-import sys
-import types
 from datetime import date
 
 import pytest
@@ -19,13 +17,12 @@ def test_providers_are_registered_at_startup():
     assert isinstance(occupancy.renewal_handler(), conseillers_hooks.Renouvellement)
 
 
-def test_rupture_blocker_registered_in_conseillers_services(monkeypatch):
-    fake = types.ModuleType("conseillers.services")
-    fake.RUPTURE_BLOCKERS = []
-    monkeypatch.setitem(sys.modules, "conseillers.services", fake)
+def test_rupture_blocker_registered_once_in_conseillers_services():
+    from conseillers import services as conseillers_services
+
     conseillers_hooks.register()
     conseillers_hooks.register()
-    assert fake.RUPTURE_BLOCKERS == [conseillers_hooks.bloque_rupture]
+    assert conseillers_services.RUPTURE_BLOCKERS.count(conseillers_hooks.bloque_rupture) == 1
 
 
 def test_occupied_periods_per_post_from_contract_and_rupture_dates():
