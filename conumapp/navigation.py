@@ -31,6 +31,7 @@ def collect(request) -> list[NavItem]:
             "conseillers",
             "formation",
             "cra",
+            "statistiques",
         }:
             continue
         try:

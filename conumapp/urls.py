@@ -19,6 +19,7 @@ urlpatterns = [
     path("conseillers/", include("conseillers.urls")),
     path("formation/", include("formation.urls")),
     path("cra/", include("cra.urls")),
+    path("statistiques/", include("statistiques.urls")),
 ]
 
 if settings.DEBUG:

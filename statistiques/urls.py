@@ -1,0 +1,16 @@
+from django.urls import path, re_path
+
+from . import views, views_export, views_pilotage
+
+app_name = "statistiques"
+
+urlpatterns = [
+    path("", views.tableau, name="tableau"),
+    path("publiques/", views.publiques, name="publiques"),
+    re_path(r"^export\.(?P<format>csv|xlsx|pdf)$", views.export, name="export"),
+    # STATS-EXPORT: steering per territory, row export of CRAs (streamed, or a background task)
+    path("pilotage/", views_pilotage.pilotage_view, name="pilotage"),
+    path("cras/export/", views_export.export, name="export_cras"),
+    path("cras/export/<int:pk>/", views_export.statut, name="export_cras_statut"),
+    path("cras/export/<int:pk>/telecharger/", views_export.telecharger, name="export_cras_telecharger"),
+]
