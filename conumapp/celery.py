@@ -16,4 +16,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conumapp.settings")
 
 app = Celery("conum")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+if os.environ.get("REDIS_URL") and os.environ.get("CELERY_VISIBILITY_TIMEOUT"):
+    # Seconds before Redis hands an unacknowledged task (its worker died) to another worker;
+    # one hour by default (settings.py). Lowered by the fault tests (tests/faults/).
+    app.conf.broker_transport_options = {"visibility_timeout": int(os.environ["CELERY_VISIBILITY_TIMEOUT"])}
 app.autodiscover_tasks()

@@ -104,8 +104,12 @@ class Worker:
         self.client.close()
 
 
-def start_worker(*, broker: str, workdir: Path, redis_url: str = "", env: dict | None = None) -> Worker:
-    queue = f"test-{uuid.uuid4().hex[:12]}"
+def start_worker(
+    *, broker: str, workdir: Path, redis_url: str = "", env: dict | None = None, queue: str = ""
+) -> Worker:
+    """Start a worker on its own queue, or on ``queue`` (a second worker taking over a killed one's
+    unacknowledged tasks)."""
+    queue = queue or f"test-{uuid.uuid4().hex[:12]}"
     worker_env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "conumapp.settings",
@@ -170,11 +174,14 @@ def celery_worker(request, transactional_db, tmp_path):
     """
     workers: list[Worker] = []
 
-    def start(*, broker: str = "filesystem", env: dict | None = None) -> Worker:
-        redis_url = request.getfixturevalue("redis_url") if broker == "redis" else ""
+    def start(
+        *, broker: str = "filesystem", env: dict | None = None, queue: str = "", redis_url: str = ""
+    ) -> Worker:
+        if broker == "redis" and not redis_url:
+            redis_url = request.getfixturevalue("redis_url")
         workdir = tmp_path / f"celery-{len(workers)}"
         workdir.mkdir()
-        worker = start_worker(broker=broker, workdir=workdir, redis_url=redis_url, env=env)
+        worker = start_worker(broker=broker, workdir=workdir, redis_url=redis_url, env=env, queue=queue)
         workers.append(worker)
         return worker
 
