@@ -12,6 +12,7 @@ from django.urls import reverse
 from import_export.admin import ExportMixin, ImportExportMixin
 
 from conumapp.admin_base import ConumModelAdmin
+from conumapp.files import SafeImportForm
 
 from . import services
 from .enums import MiseEnRelationStatut as S
@@ -95,6 +96,7 @@ class ConseillerAdmin(ExportMixin, ConumModelAdmin):
 @admin.register(Candidat)
 class CandidatAdmin(ImportExportMixin, ConumModelAdmin):
     resource_classes = [CandidatImportResource]
+    import_form_class = SafeImportForm  # size and zip-bomb checks before the file is parsed
     list_display = (
         "nom",
         "prenom",

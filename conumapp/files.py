@@ -9,6 +9,9 @@
   :class:`PrivateFileFormField`, which validates, remembers the original name in
   ``file.original_name`` and renames the upload to a random name with the extension of its
   actual content.
+* Imports: :func:`validate_spreadsheet` refuses oversize CSV/XLSX files and XLSX "zip bombs"
+  (declared uncompressed size or entry count too large) before any parser opens them;
+  :class:`SafeImportForm` applies it to django-import-export's admin import form.
 * Serving: an app's view checks the permission, then returns
   :func:`serve_private_file` (attachment, ``nosniff``, not cached). See
   :class:`conumapp.views_files.PrivateFileView` for a ready-made view.
@@ -20,6 +23,7 @@ import os
 import re
 import unicodedata
 import uuid
+import zipfile
 
 from django import forms
 from django.conf import settings
@@ -28,6 +32,7 @@ from django.db import models
 from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
+from import_export.forms import ImportForm
 
 from .storage import private_storage
 
@@ -90,6 +95,65 @@ def validate_upload(file, allowed=DEFAULT_ALLOWED, max_bytes: int | None = None)
             code="bad_type",
         )
     return kind
+
+
+IMPORT_MAX_BYTES = 20 * 1024 * 1024
+IMPORT_MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
+IMPORT_MAX_ZIP_ENTRIES = 1000
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} Mo"
+
+
+def validate_spreadsheet(
+    file,
+    max_bytes: int = IMPORT_MAX_BYTES,
+    max_uncompressed: int = IMPORT_MAX_UNCOMPRESSED_BYTES,
+    max_entries: int = IMPORT_MAX_ZIP_ENTRIES,
+) -> None:
+    """Refuse (French messages) an import file too large, or a zip (XLSX, ODS) inflating too much.
+
+    Reads only the zip's central directory: the declared sizes bound what any Python reader
+    inflates, so nothing is decompressed here.
+    """
+    size = _file_size(file)
+    if size == 0:
+        raise ValidationError("Le fichier est vide.", code="empty")
+    if size > max_bytes:
+        raise ValidationError(
+            f"Le fichier dépasse la taille maximale autorisée ({_megabytes(max_bytes)}).", code="too_big"
+        )
+    position = file.tell()
+    file.seek(0)
+    try:
+        if file.read(4) != b"PK\x03\x04":
+            return
+        file.seek(0)
+        try:
+            with zipfile.ZipFile(file) as archive:
+                entries = archive.infolist()
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as error:
+            raise ValidationError(
+                "Le fichier est illisible : ce n'est pas un classeur valide.", code="bad_zip"
+            ) from error
+        if len(entries) > max_entries or sum(entry.file_size for entry in entries) > max_uncompressed:
+            raise ValidationError(
+                f"Le fichier est trop volumineux une fois décompressé (plus de {_megabytes(max_uncompressed)}) : "
+                "découpez-le en plusieurs fichiers.",
+                code="too_big_uncompressed",
+            )
+    finally:
+        file.seek(position)
+
+
+class SafeImportForm(ImportForm):
+    """django-import-export's admin import form, with :func:`validate_spreadsheet` on the file."""
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        validate_spreadsheet(upload)
+        return upload
 
 
 def clean_filename(name: str | None, default: str = "document") -> str:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from import_export.admin import ImportExportMixin
 
 from conumapp.admin_base import ConumModelAdmin
+from conumapp.files import SafeImportForm
 from conumapp.services import DomainError
 
 from . import services
@@ -109,6 +110,7 @@ class MembreInline(admin.TabularInline):
 @admin.register(Structure)
 class StructureAdmin(ImportExportMixin, ConumModelAdmin):
     resource_classes = [StructureImportResource, StructureExportResource]
+    import_form_class = SafeImportForm  # size and zip-bomb checks before the file is parsed
     list_display = (
         "nom", "siret", "type", "statut", "departement", "nombre_postes_accordes", "grand_reseau", "created_at",
     )  # fmt: skip
