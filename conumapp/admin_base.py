@@ -1,8 +1,14 @@
 """Base class for every back-office ModelAdmin, and the back office's titles."""
 
 from django.contrib import admin, messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from simple_history.admin import SimpleHistoryAdmin
 
 from .services import DomainError
@@ -77,11 +83,49 @@ class ConumModelAdmin(SimpleHistoryAdmin):
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), level=messages.ERROR)
             return False
+        self.log_service_action(request, func, kwargs)
         if success_message:
             self.message_user(request, success_message, level=messages.SUCCESS)
         return True
 
+    def log_service_action(self, request, func, kwargs) -> None:
+        """Write the admin log (LogEntry, "Historique") for each object a successful action changed.
 
+        The objects are the model instances passed to the service (lists included), the acting
+        user aside; the message names the admin action (or the service when called otherwise).
+        """
+        action = request.POST.get("action", "") if request.method == "POST" else ""
+        actions = self.get_actions(request) if action else {}
+        label = str(actions[action][2]) if action in actions else func.__name__.replace("_", " ")
+        objects = []
+        for value in kwargs.values():
+            values = value if isinstance(value, list | tuple | models.QuerySet) else [value]
+            objects.extend(v for v in values if isinstance(v, models.Model) and not (v == request.user))
+        for obj in objects:
+            self.log_change(request, obj, f"Action : {label}")
+
+
+@login_not_required
+def admin_login(request, extra_context=None):
+    """The back office has no login form of its own: allauth's applies its checks to operators
+    too (rate limits and lockout, two-factor step). A signed-in user without access gets 403."""
+    if request.user.is_authenticated:
+        return render(
+            request,
+            "403.html",
+            {
+                "title": "Accès refusé",
+                "message": "Vous êtes connecté, mais vous n’êtes pas autorisé à accéder au back office.",
+            },
+            status=403,
+        )
+    next_url = request.GET.get(REDIRECT_FIELD_NAME, "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("admin:index")
+    return redirect_to_login(next_url, login_url=reverse("account_login"))
+
+
+admin.site.login = admin_login
 admin.site.site_header = "Conum — back office ANCT / Banque des Territoires"
 admin.site.site_title = "Conum — back office"
 admin.site.index_title = "Pilotage du dispositif Conseiller numérique"

@@ -1,9 +1,12 @@
 """Conum settings: one module, driven by environment variables (see docs/environment.md)."""
 
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -42,7 +45,10 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
+    "allauth.mfa",  # TOTP for operators (OPERATOR_MFA_REQUIRED)
     "conumapp.proconnect",
+    "axes",  # login attempts: lockout after AXES_FAILURE_LIMIT failures
+    "csp",
     "django_celery_beat",
     "import_export",
     "simple_history",
@@ -60,6 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -70,8 +77,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "conumapp.middleware.OperatorMFAMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a lockout into the 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "conumapp.urls"
@@ -91,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "dsfr.context_processors.site_config",
                 "conumapp.context_processors.navigation",
+                "conumapp.context_processors.csp_nonce",
             ],
             # Tests set this to a value that makes an undefined variable fail (see tests/conftest.py).
             "string_if_invalid": env.str("TEMPLATE_STRING_IF_INVALID", default=""),
@@ -164,6 +175,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # --- Authentication ----------------------------------------------------------------------
 AUTH_USER_MODEL = "conumapp.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any authentication while the client is locked out (django-axes).
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -206,7 +219,7 @@ PROCONNECT_CLIENT_ID = env.str("PROCONNECT_CLIENT_ID", default="")
 PROCONNECT_CLIENT_SECRET = env.str("PROCONNECT_CLIENT_SECRET", default="")
 PROCONNECT_SERVER_URL = env.str(
     "PROCONNECT_SERVER_URL",
-    default="https://auth.agentconnect.gouv.fr/api/v2/.well-known/openid-configuration",
+    default="https://auth.proconnect.gouv.fr/api/v2/.well-known/openid-configuration",
 )
 SOCIALACCOUNT_PROVIDERS = {}
 if PROCONNECT_CLIENT_ID:
@@ -225,6 +238,34 @@ if PROCONNECT_CLIENT_ID:
         ],
         "SCOPE": ["openid", "email", "given_name", "usual_name", "siret"],
     }
+
+# Two-factor authentication (allauth.mfa, TOTP). Operators must activate it before using
+# any page when OPERATOR_MFA_REQUIRED is on (conumapp/middleware.py); the default follows
+# DJANGO_ENV (on in production, off in development and tests).
+OPERATOR_MFA_REQUIRED = env.bool("OPERATOR_MFA_REQUIRED", default=PRODUCTION)
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Conum"
+
+# Login attempts, second layer (django-axes): allauth's "login_failed" limit above refuses
+# logins after 5 failures in 5 minutes (form message); axes keeps the failures in the
+# database and, after AXES_FAILURE_LIMIT of them from one address on one account, locks the
+# pair out for AXES_COOLOFF_TIME (page 429), right password included. It covers every
+# authenticate() call (the admin's login goes through allauth's). No email is stored or
+# logged: the "username" axes keeps is a keyed hash of the address (conumapp/security.py).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "429.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_USERNAME_CALLABLE = "conumapp.security.axes_username"
+AXES_CLIENT_STR_CALLABLE = "conumapp.security.axes_client_str"
+AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are not kept (personal data minimal)
+AXES_CLIENT_IP_CALLABLE = "conumapp.security.client_ip"
+# Reverse proxies in front of gunicorn that append the client's address to X-Forwarded-For
+# (0: the address is REMOTE_ADDR). The production proxy sends X-Forwarded-Proto too.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if PRODUCTION else 0)
 
 # --- Email -------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Conum <ne-pas-repondre@conum.anct.gouv.fr>")
@@ -300,6 +341,31 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# Content-Security-Policy (django-csp): scripts only from this site and with the request's
+# nonce (templates write nonce="{{ request.csp_nonce }}"; django-dsfr's {% dsfr_js %} gets it
+# too), never inline. Styles keep 'unsafe-inline' only because the DSFR's JavaScript and the
+# Django admin write style attributes (style="…") that CSP would otherwise block; no script
+# can run from them.
+_FORM_TARGETS = [SELF]
+if PROCONNECT_CLIENT_ID:
+    # The ProConnect login and logout forms redirect to the identity provider.
+    _proconnect = urlsplit(PROCONNECT_SERVER_URL)
+    _FORM_TARGETS.append(f"{_proconnect.scheme}://{_proconnect.netloc}")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": _FORM_TARGETS,
+    },
+}
 
 # --- Logging: never personal data (no emails, names: log ids) ----------------------------
 LOGGING = {
