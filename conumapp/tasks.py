@@ -1,7 +1,11 @@
 """Core tasks: sending the email outbox, and a ping to check that workers answer."""
 
+from datetime import datetime, timedelta
+
 from celery import shared_task
+from django.contrib.sessions.models import Session
 from django.db import connection
+from django.utils import timezone
 
 from .models import OutboxEmail
 from .notifications import deliver
@@ -11,7 +15,14 @@ PERIODIC_TASKS = {
         "task": "conumapp.tasks.send_pending_outbox",
         "crontab": {"minute": "*/10"},
     },
+    "Données personnelles : purger les courriels envoyés et les sessions expirées": {
+        "task": "conumapp.tasks.purge_personal_data",
+        "crontab": {"minute": "0", "hour": "3"},
+    },
 }
+
+# Sent (or definitively failed) emails are kept this long in the outbox, then deleted.
+OUTBOX_RETENTION_DAYS = 365
 
 SWEEP_BATCH = 500
 
@@ -45,3 +56,20 @@ def send_pending_outbox() -> int:
 def ping(value: str = "pong") -> dict:
     """Round trip check for operators and tests: answers with the value and its database vendor."""
     return {"value": value, "vendor": connection.vendor}
+
+
+def purge_personal_data_at(now: datetime) -> dict[str, int]:
+    """Delete outbox emails sent or failed more than OUTBOX_RETENTION_DAYS ago (they hold
+    addresses and names) and expired sessions. Pending emails are never touched."""
+    limit = now - timedelta(days=OUTBOX_RETENTION_DAYS)
+    emails, _ = OutboxEmail.objects.filter(
+        status__in=[OutboxEmail.Status.SENT, OutboxEmail.Status.FAILED], created_at__lt=limit
+    ).delete()
+    sessions, _ = Session.objects.filter(expire_date__lt=now).delete()
+    return {"emails": emails, "sessions": sessions}
+
+
+@shared_task
+def purge_personal_data(now: str | None = None) -> dict[str, int]:
+    """Daily, idempotent (see purge_personal_data_at); ``now``: ISO date-time for tests."""
+    return purge_personal_data_at(datetime.fromisoformat(now) if now else timezone.now())
