@@ -80,11 +80,29 @@ def analyser(contenu: bytes | str) -> Rapport:
         io.StringIO(contenu), delimiter=";" if entete.count(";") > entete.count(",") else ","
     )
     rapport = Rapport()
-    manquantes = [c for c in ("conseiller",) if c not in (lecteur.fieldnames or [])]
+    try:
+        colonnes = lecteur.fieldnames or []
+    except csv.Error:
+        return Rapport(erreurs=["Ligne 1 : en-tête illisible (fichier CSV mal formé)."])
+    manquantes = [c for c in ("conseiller",) if c not in colonnes]
     if manquantes:
         rapport.erreurs.append("Colonne obligatoire absente : conseiller.")
         return rapport
     organismes = {o.nom.casefold(): o for o in OrganismeFormation.objects.all()}
+    try:
+        _analyser_lignes(lecteur, organismes, rapport)
+    except csv.Error:  # NUL byte, field over the csv module's limit...
+        return Rapport(
+            erreurs=[
+                f"Ligne {lecteur.line_num} : contenu illisible (fichier CSV mal formé ou cellule trop longue)."
+            ]
+        )
+    if not rapport.lignes and not rapport.erreurs:
+        rapport.erreurs.append("Le fichier ne contient aucune ligne.")
+    return rapport
+
+
+def _analyser_lignes(lecteur, organismes, rapport: Rapport) -> None:
     for numero, row in enumerate(lecteur, start=2):
         erreurs: list[str] = []
         ident = (row.get("conseiller") or "").strip()
@@ -126,9 +144,6 @@ def analyser(contenu: bytes | str) -> Rapport:
             rapport.erreurs.extend(erreurs)
             continue
         rapport.lignes.append(Ligne(numero, conseiller, parcours, organisme, **dates, **resultats))
-    if not rapport.lignes and not rapport.erreurs:
-        rapport.erreurs.append("Le fichier ne contient aucune ligne.")
-    return rapport
 
 
 def importer(contenu: bytes | str, *, dry_run: bool = True) -> Rapport:
