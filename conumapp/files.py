@@ -147,6 +147,21 @@ def validate_spreadsheet(
         file.seek(position)
 
 
+def first_non_utf8_line(file) -> int | None:
+    """Number (from 1) of the first line of a binary file that is not UTF-8, or None (one pass)."""
+    position = file.tell()
+    file.seek(0)
+    try:
+        for number, line in enumerate(file, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                return number
+        return None
+    finally:
+        file.seek(position)
+
+
 class SafeImportForm(ImportForm):
     """django-import-export's admin import form, with :func:`validate_spreadsheet` on the file."""
 

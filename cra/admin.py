@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from conumapp.admin_base import ConumModelAdmin
+from conumapp.files import first_non_utf8_line
 
 from .importer import import_file
 from .models import AlerteInactivite, Cra, ImportCra
@@ -54,6 +55,14 @@ class ImportForm(forms.Form):
                                                        ("v2", "v2 — API La Coop (JSON:API)")])  # fmt: skip
     fichier = forms.FileField(label="Fichier")
     dry_run = forms.BooleanField(label="Simulation (ne rien enregistrer)", required=False, initial=True)
+
+    def clean_fichier(self):
+        upload = self.cleaned_data["fichier"]
+        if (line := first_non_utf8_line(upload)) is not None:
+            raise forms.ValidationError(
+                f"Le fichier doit être encodé en UTF-8 (export JSON) : la ligne {line} ne l'est pas."
+            )
+        return upload
 
 
 @admin.register(ImportCra)

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from conumapp.files import first_non_utf8_line
 from cra.importer import BATCH_SIZE, import_file
 
 
@@ -21,6 +22,9 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.exists():
             raise CommandError(f"Fichier introuvable : {path}")
+        with path.open("rb") as raw:
+            if (line := first_non_utf8_line(raw)) is not None:
+                raise CommandError(f"Le fichier doit être encodé en UTF-8 : la ligne {line} ne l'est pas.")
         with path.open(encoding="utf-8-sig") as stream:
             run = import_file(stream, fmt=options["format"], dry_run=options["dry_run"], nom_fichier=path.name,
                               batch_size=options["batch_size"])  # fmt: skip
