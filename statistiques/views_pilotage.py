@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
 from conumapp.models import Departement, Region
 
@@ -61,6 +62,7 @@ class PilotageForm(forms.Form):
         return {"departements": autorises, "region": data.get("region") or ""}
 
 
+@require_http_methods(["GET", "HEAD"])
 def pilotage_view(request):
     autorises = pilotage.departements_autorises(request.user)
     if autorises is not None and not autorises:
