@@ -422,3 +422,21 @@ def executer_export(export_id: int) -> str:
                        finished_at=timezone.now())  # fmt: skip
         raise
     return "termine"
+
+
+def purger_exports(*, now=None) -> int:
+    """Delete prepared exports (rows and files) older than ``ExportCra.CONSERVATION_JOURS``.
+
+    Idempotent: a second run finds nothing left to delete."""
+    from .models import ExportCra
+
+    limite = (now or timezone.now()) - timedelta(days=ExportCra.CONSERVATION_JOURS)
+    supprimes = 0
+    for job in ExportCra.objects.filter(created_at__lt=limite).exclude(
+        statut__in=[ExportCra.Statut.EN_ATTENTE, ExportCra.Statut.EN_COURS]
+    ):
+        if job.fichier:
+            job.fichier.delete(save=False)
+        job.delete()
+        supprimes += 1
+    return supprimes

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from celery import shared_task
 
-PERIODIC_TASKS: dict[str, dict] = {}
+PERIODIC_TASKS: dict[str, dict] = {
+    "Statistiques : suppression des exports de CRA de plus de 7 jours": {
+        "task": "statistiques.tasks.purger_exports_cras",
+        "crontab": {"minute": "30", "hour": "3"},
+    },
+}
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
@@ -13,3 +18,11 @@ def exporter_cras(export_id: int) -> str:
     from .export_cras import executer_export
 
     return executer_export(export_id)
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
+def purger_exports_cras() -> int:
+    """Delete prepared CRA exports past their retention (files included)."""
+    from .export_cras import purger_exports
+
+    return purger_exports()

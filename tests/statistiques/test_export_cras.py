@@ -284,3 +284,21 @@ def test_refused_roles_cannot_start_a_task(client, donnees, settings):
     client.force_login(prefecture("69"))
     assert client.post(reverse(URL), {"format": "csv"}).status_code == 403
     assert not ExportCra.objects.exists()
+
+
+def test_old_exports_are_purged_with_their_files(
+    donnees, settings, django_capture_on_commit_callbacks, client
+):
+    from statistiques.tasks import purger_exports_cras
+
+    settings.EXPORT_CRAS_SYNC_MAX = 1
+    client.force_login(membre(donnees["s1"]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse(URL), {"format": "csv"})
+    job = ExportCra.objects.get()
+    name, storage = job.fichier.name, job.fichier.storage
+    assert purger_exports_cras.delay().get() == 0  # still within its 7 days
+    ExportCra.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(days=8))
+    assert purger_exports_cras.delay().get() == 1
+    assert not ExportCra.objects.exists() and not storage.exists(name)
+    assert purger_exports_cras.delay().get() == 0
