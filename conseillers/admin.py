@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import format_html
 from import_export.admin import ExportMixin, ImportExportMixin
 
 from conumapp.admin_base import ConumModelAdmin
@@ -23,6 +24,7 @@ from .models import (
     Conseiller,
     Coordination,
     MiseEnRelation,
+    ParametreSalaire,
     Prolongation,
     ProlongationAValider,
     RecrutementAValider,
@@ -368,23 +370,57 @@ class ProlongationAValiderAdmin(ProlongationAdmin):
 
 @admin.register(Conge)
 class CongeAdmin(ConumModelAdmin):
-    list_display = ("conseiller", "structure", "type", "date_debut", "date_fin", "declare_par")
+    list_display = ("conseiller", "structure", "type", "date_debut", "date_fin", "declare_par", "piece")
     list_filter = ("type", ("structure__departement", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("conseiller", "structure", "declare_par")
     search_fields = ("conseiller__nom", "conseiller__prenom", "structure__nom")
-    readonly_fields = (
+    fields = (
         "conseiller",
         "structure",
         "type",
         "date_debut",
         "date_fin",
-        "justificatif",
+        "piece",
         "declare_par",
         "created_at",
     )
+    readonly_fields = fields
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description="justificatif")
+    def piece(self, obj):
+        """A download link served by ``conseillers:conge_justificatif`` (permission checked there)."""
+        if not obj.justificatif:
+            return "—"
+        return format_html(
+            '<a href="{}" download>Télécharger le justificatif</a>',
+            reverse("conseillers:conge_justificatif", args=[obj.pk]),
+        )
+
+
+@admin.register(ParametreSalaire)
+class ParametreSalaireAdmin(ConumModelAdmin):
+    """Each change of the SMIC is a new row (history kept); the latest effective one applies."""
+
+    list_display = ("smic_brut_mensuel", "date_effet", "commentaire", "created_by", "created_at")
+    list_select_related = ("created_by",)
+    fields = ("smic_brut_mensuel", "date_effet", "commentaire")
+    readonly_fields = ("created_by", "created_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:  # recorded values are never edited: add a new one instead
+            return (*self.fields, *self.readonly_fields)
+        return super().get_readonly_fields(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Coordination)

@@ -11,7 +11,7 @@ from conumapp.files import PrivateFileFormField
 from conumapp.territories import clean_postcode, communes_for_postcode
 
 from .enums import DistanceMax, MotifRupture, PixNiveau, Situation, TypeConge, TypeContrat
-from .models import Conseiller
+from .models import Conseiller, ParametreSalaire
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -173,10 +173,10 @@ class ContratForm(ConseillersForm):
             self.add_error("date_fin", "La date de fin est obligatoire pour un contrat autre qu'un CDI.")
         if data.get("date_debut") and data.get("date_fin") and data["date_fin"] <= data["date_debut"]:
             self.add_error("date_fin", "La date de fin doit être postérieure à la date de début.")
-        if data.get("salaire_brut") is not None and data["salaire_brut"] < settings.SMIC_BRUT_MENSUEL:
+        smic = ParametreSalaire.smic_en_vigueur()
+        if data.get("salaire_brut") is not None and data["salaire_brut"] < smic:
             self.add_error(
-                "salaire_brut",
-                f"Le salaire brut mensuel doit être au moins égal au SMIC ({settings.SMIC_BRUT_MENSUEL} €).",
+                "salaire_brut", f"Le salaire brut mensuel doit être au moins égal au SMIC ({smic} €)."
             )
         return data
 

@@ -5,7 +5,10 @@ Statuses are owned by ``conseillers.services``: never set them by hand.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -360,3 +363,45 @@ class ProlongationAValider(Prolongation):
         proxy = True
         verbose_name = "prolongation à valider"
         verbose_name_plural = "prolongations à valider"
+
+
+# --- Salary parameters (editable by operators; history kept) --------------------------------
+
+
+class ParametreSalaire(models.Model):
+    """The gross monthly SMIC used as the minimum salary of a contract.
+
+    Every change is a new row (never edited): the row with the latest effective date not after
+    the day considered wins; without any row, ``settings.SMIC_BRUT_MENSUEL`` applies.
+    """
+
+    smic_brut_mensuel = models.DecimalField(
+        "SMIC brut mensuel (€)", max_digits=8, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    date_effet = models.DateField("applicable à partir du", default=timezone.localdate)
+    commentaire = models.CharField("commentaire", max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="saisi par",
+    )  # fmt: skip
+    created_at = models.DateTimeField("saisi le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "paramètre de salaire (SMIC)"
+        verbose_name_plural = "paramètres de salaire (SMIC)"
+        ordering = ["-date_effet", "-pk"]
+
+    def __str__(self):
+        return f"SMIC brut mensuel {self.smic_brut_mensuel} € au {self.date_effet:%d/%m/%Y}"
+
+    @classmethod
+    def smic_en_vigueur(cls, day=None) -> Decimal:
+        """The SMIC in force on ``day`` (today by default)."""
+        day = day or timezone.localdate()
+        value = (
+            cls.objects.filter(date_effet__lte=day)
+            .order_by("-date_effet", "-pk")
+            .values_list("smic_brut_mensuel", flat=True)
+            .first()
+        )
+        return value if value is not None else Decimal(settings.SMIC_BRUT_MENSUEL)

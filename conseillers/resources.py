@@ -2,14 +2,19 @@
 
 Imports run as dry-run first in the admin, inside one transaction (all-or-nothing), each bad
 row reported with its line number. Training dates and CRA counts belong to higher apps
-(formation, cra): they are not part of this export yet.
+(formation, cra): they add columns to the advisors' export through
+:func:`register_export_columns`, called from their ``AppConfig.ready()``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
+from django.db.models.expressions import BaseExpression
 from import_export import fields, resources, widgets
 
 from conumapp.enums import Role
@@ -20,6 +25,41 @@ from conumapp.services import DomainError
 from . import services
 from .enums import MiseEnRelationStatut
 from .models import Conseiller, MiseEnRelation
+
+# --- Columns added by higher apps ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportColumn:
+    name: str  # the annotation's name on the advisors' queryset (unique)
+    header: str  # the column's header in the file
+    compute: BaseExpression | Callable[[QuerySet], QuerySet]
+
+
+_export_columns: dict[str, ExportColumn] = {}
+
+
+def register_export_columns(name: str, header: str, compute) -> None:
+    """Add a column to the advisors' export, computed in bulk (no query per row).
+
+    ``compute`` is either a query expression (typically a ``Subquery`` on ``OuterRef("pk")``),
+    annotated as ``name`` on the exported queryset, or a function ``queryset -> queryset`` that
+    adds the annotation ``name`` itself. Registering the same name again replaces the column.
+    """
+    _export_columns[name] = ExportColumn(name, header, compute)
+
+
+def export_columns() -> list[ExportColumn]:
+    return list(_export_columns.values())
+
+
+def _annotate_export_columns(queryset: QuerySet) -> QuerySet:
+    for column in export_columns():
+        if isinstance(column.compute, BaseExpression):
+            queryset = queryset.annotate(**{column.name: column.compute})
+        else:
+            queryset = column.compute(queryset)
+    return queryset
 
 
 def _contrat_actuel(conseiller):
@@ -45,7 +85,15 @@ class ConseillerResource(resources.ModelResource):
         )  # fmt: skip
         export_order = fields
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        for column in export_columns():
+            self.fields[column.name] = fields.Field(
+                attribute=column.name, column_name=column.header, readonly=True
+            )
+
     def filter_export(self, queryset, **kwargs):
+        queryset = _annotate_export_columns(queryset)
         contrats = (
             MiseEnRelation.objects.filter(
                 statut__in=[*MiseEnRelationStatut.occupant_poste(), MiseEnRelationStatut.FINALISEE_RUPTURE]

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -31,7 +30,7 @@ from structures.models import Membre, Poste, Structure
 
 from . import notifications
 from .enums import ConseillerStatut, MiseEnRelationStatut, ProlongationStatut, TypeContrat
-from .models import Conge, Conseiller, MiseEnRelation, Prolongation
+from .models import Conge, Conseiller, MiseEnRelation, ParametreSalaire, Prolongation
 
 S = MiseEnRelationStatut
 
@@ -85,10 +84,9 @@ def _lock_mer(mise_en_relation: MiseEnRelation) -> MiseEnRelation:
 def _check_salaire(salaire: Decimal | None) -> None:
     if salaire is None:
         raise DomainError("Le salaire brut mensuel est obligatoire.")
-    if Decimal(salaire) < settings.SMIC_BRUT_MENSUEL:
-        raise DomainError(
-            f"Le salaire brut mensuel doit être au moins égal au SMIC ({settings.SMIC_BRUT_MENSUEL} €)."
-        )
+    smic = ParametreSalaire.smic_en_vigueur()
+    if Decimal(salaire) < smic:
+        raise DomainError(f"Le salaire brut mensuel doit être au moins égal au SMIC ({smic} €).")
 
 
 def _emails_membres(structure_id: int) -> list[str]:

@@ -26,4 +26,5 @@ urlpatterns = [
     path("recrutements/<int:pk>/prolongation/", views.prolongation, name="prolongation"),
     path("recrutements/<int:pk>/rupture/", views.rupture, name="rupture"),
     path("recrutements/<int:pk>/conge/", views.conge, name="conge"),
+    path("conges/<int:pk>/justificatif/", views.conge_justificatif, name="conge_justificatif"),
 ]

@@ -9,13 +9,15 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from conumapp import permissions
+from conumapp.files import serve_private_file
 from conumapp.services import DomainError
 from structures.models import Structure
 
 from .. import services
 from ..enums import MiseEnRelationStatut
 from ..forms import CongeForm, ContratForm, FiltresForm, ProlongationForm, RuptureForm
-from ..models import Conseiller, MiseEnRelation
+from ..models import Conge, Conseiller, MiseEnRelation
 from ..selectors import Filtres, candidats_pour, structure_peut_voir
 
 PAR_PAGE = 20
@@ -149,6 +151,8 @@ def recrutement(request, pk):
             "abilities": mer.get_abilities(request.user),
             "prolongations": list(mer.prolongations.all()),
             "conges": list(mer.conseiller.conges.filter(structure=mer.structure)),
+            "pieces_telechargeables": permissions.is_operateur(request.user)
+            or Structure.objects.of_member(request.user).filter(pk=mer.structure_id).exists(),
         },
     )
 
@@ -229,6 +233,17 @@ def conge(request, pk):
         succes="Le congé est déclaré : aucun CRA n'est attendu pendant cette période.",
         files=True,
     )
+
+
+def conge_justificatif(request, pk):
+    """The supporting document of a declared leave: operators and the structure's members only."""
+    conge = get_object_or_404(Conge.objects.select_related("conseiller"), pk=pk)
+    autorise = permissions.is_operateur(request.user) or (
+        Structure.objects.of_member(request.user).filter(pk=conge.structure_id).exists()
+    )
+    if not autorise or not conge.justificatif:
+        raise Http404("Justificatif introuvable.")
+    return serve_private_file(request, conge.justificatif, f"justificatif-conge-{conge.date_debut:%Y-%m-%d}")
 
 
 def annuler(request, pk):
