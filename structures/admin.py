@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef
 from django.template.response import TemplateResponse
@@ -12,7 +13,7 @@ from conumapp.admin_base import ConumModelAdmin
 from conumapp.files import SafeImportForm
 from conumapp.services import DomainError
 
-from . import services
+from . import enums, services
 from .enums import DemandePosteStatut
 from .forms import DecisionForm, DemandeDecisionForm, TransfertForm
 from .models import (
@@ -21,6 +22,7 @@ from .models import (
     DecisionCoselec,
     DemandePoste,
     Invitation,
+    LieuActivite,
     Membre,
     Poste,
     Structure,
@@ -361,3 +363,45 @@ class MembreAdmin(ConumModelAdmin):
     list_select_related = ("user", "structure")
     search_fields = ("user__email", "structure__nom")
     raw_id_fields = ("user", "structure")
+
+
+class LieuActiviteAdminForm(forms.ModelForm):
+    """The standard's value lists as checkboxes (stored as JSON lists; the model validates them)."""
+
+    typologies = forms.MultipleChoiceField(
+        label="Type de lieu", choices=enums.TypologieLieu.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    services = forms.MultipleChoiceField(
+        label="Services", choices=enums.choices(enums.SERVICES), widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = LieuActivite
+        fields = ("structure", *services.LIEU_CHAMPS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, values in (
+            ("itinerance", enums.ITINERANCES),
+            ("frais_a_charge", enums.FRAIS_A_CHARGE),
+            ("publics_specifiquement_adresses", enums.PUBLICS_SPECIFIQUEMENT_ADRESSES),
+            ("prise_en_charge_specifique", enums.PRISES_EN_CHARGE_SPECIFIQUES),
+            ("modalites_acces", enums.MODALITES_ACCES),
+            ("modalites_accompagnement", enums.MODALITES_ACCOMPAGNEMENT),
+        ):
+            self.fields[name] = forms.MultipleChoiceField(
+                label=LieuActivite._meta.get_field(name).verbose_name.capitalize(),
+                choices=enums.choices(values), required=False, widget=forms.CheckboxSelectMultiple,
+            )  # fmt: skip
+
+
+@admin.register(LieuActivite)
+class LieuActiviteAdmin(ConumModelAdmin):
+    form = LieuActiviteAdminForm
+    list_display = ("nom", "structure", "code_postal", "commune", "updated_at")
+    list_select_related = ("structure", "commune")
+    list_filter = (("structure__departement", admin.RelatedOnlyFieldListFilter), "structure__statut")
+    search_fields = ("nom", "structure__nom", "structure__siret", "code_postal")
+    raw_id_fields = ("structure", "commune")
+    readonly_fields = ("created_at", "updated_at")

@@ -16,8 +16,10 @@ from stdnum import luhn
 from conumapp.enums import GrandReseau, Role
 from conumapp.models import Departement
 from conumapp.permissions import grant_role
+from conumapp.territories import communes_for_postcode
 
 from .enums import (
+    SERVICES,
     AvisPrefecture,
     DecisionType,
     DemandePosteType,
@@ -25,8 +27,9 @@ from .enums import (
     PosteEtat,
     StructureStatut,
     StructureType,
+    TypologieLieu,
 )
-from .models import AvisPrefet, Coselec, DecisionCoselec, DemandePoste, Membre, Poste, Structure
+from .models import AvisPrefet, Coselec, DecisionCoselec, DemandePoste, LieuActivite, Membre, Poste, Structure
 
 DEPARTEMENTS = ["69", "69", "69", "75", "13", "33", "59", "2A", "971", "35", "44", "31"]
 STATUTS = (
@@ -193,5 +196,59 @@ def seed(ctx) -> None:
             structure=other, type=DemandePosteType.AJOUT, nombre=1, motif=MotifAjout.FORTE_DEMANDE,
             created_by=demo_user,
         )  # fmt: skip
+    lieux = _lieux(structures, rng, operateur)
     ctx.shared["structures"] = structures
-    ctx.log(f"  structures : {len(structures)}, postes : {len(postes)}, décisions : {len(decisions)}")
+    ctx.log(
+        f"  structures : {len(structures)}, postes : {len(postes)}, décisions : {len(decisions)}, "
+        f"lieux d'activité : {len(lieux)}"
+    )
+
+
+LIEUX = [
+    (
+        "Médiathèque",
+        "place de la Mairie",
+        [TypologieLieu.BIB],
+        "Mo-Fr 09:00-12:00,14:00-18:00; Sa 09:00-12:00",
+    ),
+    ("Espace France Services", "avenue Jean Jaurès", [TypologieLieu.RFS], "Mo-Fr 08:30-12:30"),
+    ("Centre social", "rue Victor Hugo", [TypologieLieu.CS], "Mardi et jeudi de 14 h à 17 h"),
+    ("Bus numérique", "place du Marché", [TypologieLieu.AUTRE], "We 09:00-12:00"),
+]
+
+
+def _lieux(structures, rng, operateur) -> list[LieuActivite]:
+    """One to three places of activity per structure, in its postcode's commune (when known)."""
+    communes = {}
+    lieux = []
+    for structure in structures:
+        if structure.code_postal not in communes:
+            communes[structure.code_postal] = communes_for_postcode(structure.code_postal).first()
+        commune = communes[structure.code_postal]
+        if commune is None:
+            continue
+        for nom, voie, typologies, horaires in rng.sample(LIEUX, rng.randint(1, 3)):
+            itinerant = nom == "Bus numérique"
+            lieux.append(
+                LieuActivite(
+                    structure=structure,
+                    nom=f"{nom} — {commune.nom}",
+                    adresse=f"{rng.randint(1, 80)} {voie}",
+                    code_postal=structure.code_postal,
+                    commune=commune,
+                    latitude=commune.latitude,
+                    longitude=commune.longitude,
+                    typologies=[str(t) for t in typologies],
+                    horaires=horaires,
+                    presentation_resume="Accompagnement gratuit aux usages du numérique, "
+                    "avec ou sans rendez-vous, par les conseillers numériques de la structure.",
+                    itinerance=["Itinérant" if itinerant else "Fixe"],
+                    services=rng.sample(list(SERVICES), rng.randint(1, 4)),
+                    frais_a_charge=["Gratuit"],
+                    modalites_acces=["Se présenter", "Téléphoner"],
+                    modalites_accompagnement=["Accompagnement individuel", "Dans un atelier collectif"],
+                    telephone=f"+3347{rng.randint(1000000, 9999999)}",
+                )  # fmt: skip
+            )
+    bulk_create_with_history(lieux, LieuActivite, default_user=operateur)
+    return lieux

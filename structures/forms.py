@@ -12,9 +12,18 @@ from stdnum.fr import siret as stdnum_siret
 
 from conumapp.enums import GrandReseau
 from conumapp.models import User
-from conumapp.territories import clean_postcode, communes_for_postcode, departement_for_postcode
+from conumapp.territories import clean_postcode, communes_for_postcode, departement_for_postcode, normalise
 
-from .enums import AvisPrefecture, DecisionType, MotifAjout, MotifRetrait, StructureStatut, StructureType
+from . import enums as enums_lieux
+from .enums import (
+    AvisPrefecture,
+    DecisionType,
+    MotifAjout,
+    MotifRetrait,
+    StructureStatut,
+    StructureType,
+    TypologieLieu,
+)
 from .models import Structure
 
 DEPARTEMENT_RIDET = "988"
@@ -252,3 +261,150 @@ class TransfertForm(forms.Form):
 class DemandeDecisionForm(forms.Form):
     numero = forms.IntegerField(label="Numéro du COSELEC (demandes d'ajout)", min_value=1, required=False)
     commentaire = forms.CharField(label="Commentaire", required=False, widget=forms.Textarea)
+
+
+# --- Places of activity ----------------------------------------------------------------------
+
+_INDICATIFS_OUTRE_MER = {"971": "+590", "972": "+596", "973": "+594", "974": "+262", "976": "+262"}
+
+
+def telephone_international(value: str, departement_code: str = "") -> str:
+    """A French number in the standard's format (+33 without the leading zero, no spaces)."""
+    digits = re.sub(r"[\s.\-()]", "", value or "")
+    if not digits:
+        return ""
+    if digits.startswith("00"):
+        digits = "+" + digits[2:]
+    if re.fullmatch(r"0\d{9}", digits):
+        digits = _INDICATIFS_OUTRE_MER.get(departement_code, "+33") + digits[1:]
+    if not re.fullmatch(r"\+(33|590|594|262|596|269|687|689|508|681)\d{6,9}", digits):
+        raise forms.ValidationError(
+            "Numéro de téléphone invalide : par exemple 04 72 00 00 00 ou +33472000000."
+        )
+    return digits
+
+
+def _cases(label, values, *, required=False, help_text=""):
+    return forms.MultipleChoiceField(
+        label=label, choices=enums_lieux.choices(values), required=required, help_text=help_text,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+
+
+class LieuActiviteForm(StructuresForm):
+    nom = forms.CharField(label="Nom du lieu", max_length=255)
+    adresse = forms.CharField(
+        label="Adresse", max_length=255, help_text="Numéro et voie, par exemple 12 rue de la Paix."
+    )
+    complement_adresse = forms.CharField(
+        label="Complément d'adresse", max_length=255, required=False, help_text="Bâtiment, étage, lieu-dit…"
+    )
+    code_postal = forms.CharField(
+        label="Code postal", max_length=5, help_text="5 chiffres, par exemple 69001."
+    )
+    commune = forms.CharField(
+        label="Commune", max_length=120, required=False,
+        help_text="Facultatif si le code postal ne dessert qu'une commune.",
+    )  # fmt: skip
+    latitude = forms.FloatField(
+        label="Latitude", required=False, min_value=-90, max_value=90,
+        help_text="Facultatif : à défaut, les coordonnées de la commune sont utilisées.",
+    )  # fmt: skip
+    longitude = forms.FloatField(label="Longitude", required=False, min_value=-180, max_value=180)
+    typologies = forms.MultipleChoiceField(
+        label="Type de lieu",
+        choices=TypologieLieu.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    telephone = forms.CharField(label="Téléphone", max_length=20, required=False)
+    courriel = forms.EmailField(label="Courriel de contact", required=False)
+    site_web = forms.URLField(label="Site web", required=False, assume_scheme="https")
+    horaires = forms.CharField(
+        label="Horaires d'ouverture", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Au format OpenStreetMap (par exemple « Mo-Fr 09:00-12:00,14:00-18:00; Sa 09:00-12:00 ») "
+        "ou en texte libre.",
+    )  # fmt: skip
+    presentation_resume = forms.CharField(
+        label="Présentation résumée", required=False, max_length=280, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="280 caractères au maximum.",
+    )  # fmt: skip
+    presentation_detail = forms.CharField(
+        label="Présentation détaillée",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    services = _cases("Services proposés", enums_lieux.SERVICES, required=True)
+    itinerance = _cases(
+        "Itinérance", enums_lieux.ITINERANCES, help_text="« Itinérant » pour un bus numérique par exemple."
+    )
+    frais_a_charge = _cases("Frais à charge", enums_lieux.FRAIS_A_CHARGE)
+    publics_specifiquement_adresses = _cases(
+        "Publics spécifiquement adressés", enums_lieux.PUBLICS_SPECIFIQUEMENT_ADRESSES
+    )
+    prise_en_charge_specifique = _cases(
+        "Prise en charge spécifique", enums_lieux.PRISES_EN_CHARGE_SPECIFIQUES
+    )
+    modalites_acces = _cases("Modalités d'accès", enums_lieux.MODALITES_ACCES)
+    modalites_accompagnement = _cases("Modalités d'accompagnement", enums_lieux.MODALITES_ACCOMPAGNEMENT)
+    prise_rdv = forms.URLField(
+        label="Prise de rendez-vous en ligne (adresse)", required=False, assume_scheme="https"
+    )
+
+    def __init__(self, *args, instance=None, **kwargs):
+        if instance is not None and "initial" not in kwargs:
+            initial = {name: getattr(instance, name) for name in self.base_fields if name != "commune"}
+            initial["commune"] = instance.commune.nom if instance.commune_id else ""
+            kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+
+    def clean_code_postal(self):
+        value = clean_postcode(self.cleaned_data["code_postal"])
+        if len(value) != 5:
+            raise forms.ValidationError("Le code postal doit comporter 5 chiffres.")
+        if not communes_for_postcode(value).exists():
+            raise forms.ValidationError("Ce code postal ne correspond à aucune commune connue.")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        code_postal = cleaned.get("code_postal")
+        if code_postal:
+            communes = list(communes_for_postcode(code_postal))
+            saisie = cleaned.get("commune", "")
+            if saisie:
+                cle = normalise(saisie)
+                trouvees = [
+                    c for c in communes if c.code_insee == saisie.strip().upper() or normalise(c.nom) == cle
+                ]
+            else:
+                trouvees = communes if len(communes) == 1 else []
+            if len(trouvees) == 1:
+                cleaned["commune"] = trouvees[0]
+            else:
+                noms = ", ".join(c.nom for c in communes[:10])
+                self.add_error(
+                    "commune",
+                    f"Indiquez une commune desservie par le code postal {code_postal} : {noms}."
+                    if saisie or len(communes) > 1
+                    else "Indiquez la commune.",
+                )
+            commune = cleaned.get("commune")
+            if cleaned.get("telephone") and hasattr(commune, "departement_id"):
+                try:
+                    cleaned["telephone"] = telephone_international(
+                        cleaned["telephone"], commune.departement_id
+                    )
+                except forms.ValidationError as error:
+                    self.add_error("telephone", error)
+        if (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None):
+            self.add_error("longitude", "Indiquez la latitude et la longitude, ou aucune des deux.")
+        return cleaned
+
+    def donnees(self) -> dict:
+        """Keyword arguments for ``services.lieu_creer`` / ``lieu_modifier``."""
+        data = dict(self.cleaned_data)
+        for name in ("telephone",):
+            data[name] = data.get(name) or ""
+        return data

@@ -381,3 +381,118 @@ class TransfertPoste(models.Model):
 
     def __str__(self):
         return f"Poste {self.poste_id} : {self.depuis} → {self.vers}"
+
+
+# --- Places of activity ----------------------------------------------------------------------
+
+
+class LieuActiviteQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(structure__in=Structure.objects.visible_to(user))
+
+    def publiables(self):
+        """Places published in open data: of a validated structure with a SIRET or RIDET."""
+        from .enums import StructureStatut
+
+        return self.filter(structure__statut=StructureStatut.VALIDATION_COSELEC).exclude(
+            Q(structure__siret="") & Q(structure__ridet="")
+        )
+
+
+def _valeurs_autorisees(values, allowed, label):
+    from django.core.exceptions import ValidationError
+
+    if not isinstance(values, list) or any(v not in allowed for v in values):
+        raise ValidationError(f"Valeur non autorisée pour « {label} ».")
+
+
+class LieuActivite(models.Model):
+    """A place where the structure's advisors work, published in the national standard
+    "lieux de médiation numérique" (DOMAIN.md §8; ``statistiques.opendata`` writes the file)."""
+
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="lieux_activite")
+    nom = models.CharField("nom du lieu", max_length=255)
+    adresse = models.CharField(
+        "adresse", max_length=255, help_text="Numéro et voie, par exemple 12 rue de la Paix."
+    )
+    complement_adresse = models.CharField("complément d'adresse", max_length=255, blank=True)
+    code_postal = models.CharField("code postal", max_length=5)
+    commune = models.ForeignKey(
+        "conumapp.Commune", verbose_name="commune", on_delete=models.PROTECT, related_name="+"
+    )
+    latitude = models.FloatField("latitude", null=True, blank=True)
+    longitude = models.FloatField("longitude", null=True, blank=True)
+    typologies = models.JSONField("typologie", default=list, blank=True)
+    telephone = models.CharField("téléphone", max_length=20, blank=True)
+    courriel = models.EmailField("courriel de contact", blank=True)
+    site_web = models.URLField("site web", blank=True)
+    horaires = models.TextField("horaires", blank=True)
+    presentation_resume = models.CharField(
+        "présentation résumée", max_length=280, blank=True, validators=[MaxLengthValidator(280)]
+    )
+    presentation_detail = models.TextField("présentation détaillée", blank=True)
+    itinerance = models.JSONField("itinérance", default=list, blank=True)
+    services = models.JSONField("services", default=list)
+    publics_specifiquement_adresses = models.JSONField(
+        "publics spécifiquement adressés", default=list, blank=True
+    )
+    prise_en_charge_specifique = models.JSONField("prise en charge spécifique", default=list, blank=True)
+    frais_a_charge = models.JSONField("frais à charge", default=list, blank=True)
+    modalites_acces = models.JSONField("modalités d'accès", default=list, blank=True)
+    modalites_accompagnement = models.JSONField("modalités d'accompagnement", default=list, blank=True)
+    prise_rdv = models.URLField("prise de rendez-vous en ligne", blank=True)
+    created_at = models.DateTimeField("créé le", default=timezone.now)
+    updated_at = models.DateTimeField("mis à jour le", auto_now=True)
+
+    history = HistoricalRecords()
+    objects = LieuActiviteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "lieu d'activité"
+        verbose_name_plural = "lieux d'activité"
+        ordering = ["structure_id", "nom", "pk"]
+
+    def __str__(self):
+        return f"{self.nom} ({self.structure})"
+
+    @property
+    def identifiant(self) -> str:
+        """The place's stable identifier in open data (never reused)."""
+        return f"conum-lieu-{self.pk}" if self.pk else ""
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from conumapp.models import CodePostal
+
+        from . import enums
+
+        errors = {}
+        checks = {
+            "services": enums.SERVICES,
+            "itinerance": enums.ITINERANCES,
+            "frais_a_charge": enums.FRAIS_A_CHARGE,
+            "publics_specifiquement_adresses": enums.PUBLICS_SPECIFIQUEMENT_ADRESSES,
+            "prise_en_charge_specifique": enums.PRISES_EN_CHARGE_SPECIFIQUES,
+            "modalites_acces": enums.MODALITES_ACCES,
+            "modalites_accompagnement": enums.MODALITES_ACCOMPAGNEMENT,
+            "typologies": enums.TypologieLieu.values,
+        }
+        for name, allowed in checks.items():
+            try:
+                _valeurs_autorisees(getattr(self, name), allowed, self._meta.get_field(name).verbose_name)
+            except ValidationError as error:
+                errors[name] = error
+        if not self.services:
+            errors.setdefault("services", ValidationError("Choisissez au moins un service."))
+        if self.commune_id and self.code_postal:
+            if not CodePostal.objects.filter(code=self.code_postal, commune_id=self.commune_id).exists():
+                errors["commune"] = ValidationError("Cette commune ne correspond pas au code postal.")
+        if self.latitude is not None and not -90 <= self.latitude <= 90:
+            errors["latitude"] = ValidationError("La latitude doit être comprise entre -90 et 90.")
+        if self.longitude is not None and not -180 <= self.longitude <= 180:
+            errors["longitude"] = ValidationError("La longitude doit être comprise entre -180 et 180.")
+        if (self.latitude is None) != (self.longitude is None):
+            errors["longitude"] = ValidationError("Indiquez la latitude et la longitude, ou aucune des deux.")
+        if errors:
+            raise ValidationError(errors)
