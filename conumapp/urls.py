@@ -20,6 +20,7 @@ urlpatterns = [
     path("formation/", include("formation.urls")),
     path("cra/", include("cra.urls")),
     path("statistiques/", include("statistiques.urls")),
+    path("donnees-ouvertes/", include("statistiques.urls_opendata")),
 ]
 
 if settings.DEBUG:

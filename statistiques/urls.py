@@ -1,4 +1,6 @@
+from django.contrib.auth.decorators import login_not_required
 from django.urls import path, re_path
+from django.views.generic import RedirectView
 
 from . import views, views_export, views_pilotage
 
@@ -13,4 +15,11 @@ urlpatterns = [
     path("cras/export/", views_export.export, name="export_cras"),
     path("cras/export/<int:pk>/", views_export.statut, name="export_cras_statut"),
     path("cras/export/<int:pk>/telecharger/", views_export.telecharger, name="export_cras_telecharger"),
+    # OPEN-DATA: the public page lives at /donnees-ouvertes/ (namespace donnees_ouvertes,
+    # statistiques/urls_opendata.py); this name keeps the contract's URL name working.
+    path(
+        "donnees-ouvertes/",
+        login_not_required(RedirectView.as_view(pattern_name="donnees_ouvertes:index")),
+        name="donnees_ouvertes",
+    ),
 ]
