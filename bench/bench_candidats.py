@@ -11,6 +11,7 @@ database (it migrates it and deletes the rows it created afterwards).
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import statistics
@@ -29,6 +30,7 @@ from django.core.management import call_command  # noqa: E402
 
 PREFIX = "bench-candidat-"
 RUNS = 20
+RESULTS: list[dict] = []
 
 
 def seed(n: int):
@@ -128,6 +130,8 @@ def measure(label, func):
         f"  {label:<40} {result[0]:>7} candidats  {len(queries)} requêtes  "
         f"médiane {statistics.median(timings):7.1f} ms  p95 {p95:7.1f} ms"
     )
+    RESULTS.append({"recherche": label, "candidats": result[0], "requetes": len(queries),
+                    "p50": statistics.median(timings), "p95": p95})  # fmt: skip
     return len(queries)
 
 
@@ -151,6 +155,8 @@ def main() -> None:
         assert q1 == q2 == 2, "le nombre de requêtes doit rester fixe (comptage + page)"
     finally:
         cleanup(structure)
+    # One machine-readable line for bench/run.py.
+    print("BENCH_JSON " + json.dumps({"candidats": n, "mesures": RESULTS}))
 
 
 if __name__ == "__main__":
