@@ -2,7 +2,9 @@
 
 from datetime import datetime, timedelta
 
+from axes.models import AccessAttempt
 from celery import shared_task
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.utils import timezone
@@ -60,13 +62,16 @@ def ping(value: str = "pong") -> dict:
 
 def purge_personal_data_at(now: datetime) -> dict[str, int]:
     """Delete outbox emails sent or failed more than OUTBOX_RETENTION_DAYS ago (they hold
-    addresses and names) and expired sessions. Pending emails are never touched."""
+    addresses and names), expired sessions and finished login lockouts. Pending emails are
+    never touched."""
     limit = now - timedelta(days=OUTBOX_RETENTION_DAYS)
     emails, _ = OutboxEmail.objects.filter(
         status__in=[OutboxEmail.Status.SENT, OutboxEmail.Status.FAILED], created_at__lt=limit
     ).delete()
     sessions, _ = Session.objects.filter(expire_date__lt=now).delete()
-    return {"emails": emails, "sessions": sessions}
+    # Failed login records (IP address, hashed login) once their lockout period is over.
+    attempts, _ = AccessAttempt.objects.filter(attempt_time__lt=now - settings.AXES_COOLOFF_TIME).delete()
+    return {"emails": emails, "sessions": sessions, "login_attempts": attempts}
 
 
 @shared_task

@@ -2,10 +2,12 @@
 months are anonymised (CV file deleted), expired invitations deleted, old outbox emails and
 expired sessions purged. A frozen ``now`` is passed explicitly; a second run changes nothing."""
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
+from axes.models import AccessAttempt
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.backends.db import SessionStore
@@ -214,12 +216,36 @@ def test_old_outbox_emails_and_expired_sessions_are_purged():
     live.create()
     Session.objects.filter(pk=live.session_key).update(expire_date=NOW + timedelta(days=1))
 
+    old_attempt = AccessAttempt.objects.create(
+        ip_address="203.0.113.7",
+        username="h:x",
+        user_agent="",
+        failures_since_start=3,
+        get_data="",
+        post_data="",
+    )
+    AccessAttempt.objects.filter(pk=old_attempt.pk).update(attempt_time=NOW - timedelta(minutes=16))
+    current = AccessAttempt.objects.create(
+        ip_address="203.0.113.8",
+        username="h:y",
+        user_agent="",
+        failures_since_start=3,
+        get_data="",
+        post_data="",
+    )
+    AccessAttempt.objects.filter(pk=current.pk).update(attempt_time=NOW - timedelta(minutes=5))
+
     result = conumapp_tasks.purge_personal_data.delay(NOW.isoformat()).get()
-    assert result == {"emails": 1, "sessions": 1}
+    assert result == {"emails": 1, "sessions": 1, "login_attempts": 1}
+    assert list(AccessAttempt.objects.values_list("pk", flat=True)) == [current.pk]
     assert set(OutboxEmail.objects.values_list("pk", flat=True)) == {old_pending.pk, recent_sent.pk}
     assert not OutboxEmail.objects.filter(pk=old_sent.pk).exists()
     assert list(Session.objects.values_list("pk", flat=True)) == [live.session_key]
-    assert conumapp_tasks.purge_personal_data.delay(NOW.isoformat()).get() == {"emails": 0, "sessions": 0}
+    assert conumapp_tasks.purge_personal_data.delay(NOW.isoformat()).get() == {
+        "emails": 0,
+        "sessions": 0,
+        "login_attempts": 0,
+    }
 
 
 def test_retention_tasks_are_scheduled_daily():
@@ -231,3 +257,18 @@ def test_retention_tasks_are_scheduled_daily():
     ):
         assert name in tasks
         assert tasks[name].get("hour") not in (None, "*")  # once a day
+
+
+def test_rgpd_document_names_real_scheduled_tasks():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "rgpd.md").read_text()
+    named = set(re.findall(r"`(\w+\.tasks\.\w+)`", text))
+    declared = {spec["task"] for spec in declared_tasks().values()}
+    assert {
+        "conseillers.tasks.anonymiser_candidats_inactifs",
+        "structures.tasks.supprimer_invitations_expirees",
+        "conumapp.tasks.purge_personal_data",
+    } <= named
+    assert named <= declared, sorted(named - declared)
+    assert f"{retention.RETENTION_MONTHS} mois" in text
