@@ -184,3 +184,43 @@ def test_tableaux_single_source(jeu):
     assert tableaux["durees"].lignes[0] == ["Moins de 30 min", 1, round(100 / 7, 1)]
     assert tableaux["mensuel"].graphique == "ligne"
     assert tableaux["mensuel"].lignes[2] == [date(2026, 3, 1), 1, 10]
+
+
+def test_rollup_follows_cra_services_and_import(jeu):
+    """Filing, edit, delete and restore through cra.services, and the import's bulk write
+    (COPY on PostgreSQL), keep the rollup exact."""
+    from cra import importer
+    from cra.models import Cra
+    from cra.services import cra_creer, cra_modifier, cra_restaurer, cra_supprimer
+    from statistiques.models import CleSale
+    from tests.cra.factories import CraFactory
+
+    cumuls.rafraichir()
+    f = jeu.periode
+
+    def national_cras():
+        return calculer(PERIMETRE_NATIONAL, f).cras
+
+    assert national_cras() == 7
+    new = CraFactory.build(conseiller=jeu.a4, date=date(2026, 6, 1), structure=None)
+    cra_creer(conseiller=jeu.a4, by=jeu.a4.user, cra=new)
+    assert CleSale.objects.exists()
+    assert national_cras() == 8
+    new.date = date(2025, 12, 1)  # moved out of the period: both days are recomputed
+    cra_modifier(cra=new, by=jeu.a4.user)
+    assert national_cras() == 7
+    new.date = date(2026, 2, 1)
+    cra_modifier(cra=new, by=jeu.a4.user)
+    cra_supprimer(cra=new, by=jeu.a4.user)
+    assert national_cras() == 7
+    cra_restaurer(cra=new, by=jeu.a4.user)
+    assert national_cras() == 8
+    rows = [
+        CraFactory.build(conseiller=jeu.a1, date=date(2026, 4, d), source="v2", source_id=f"x{d}")
+        for d in (1, 2)
+    ]
+    importer._insert(rows)
+    assert Cra.objects.filter(source="v2").count() == 2
+    s = calculer(PERIMETRE_NATIONAL, f)
+    assert s.source == "cumul" and s.cras == 10
+    assert calculer(Perimetre("departement", ("69",)), f).cras == 5 + 2
