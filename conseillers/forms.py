@@ -109,7 +109,9 @@ class ProfilForm(ConseillersFormMixin, DsfrBaseForm, forms.ModelForm):
 
 
 class CandidatureForm(ProfilForm):
-    email = forms.EmailField(label="Adresse électronique", help_text="Format attendu : nom@domaine.fr")
+    email = forms.EmailField(
+        label="Adresse électronique", max_length=254, help_text="Format attendu : nom@domaine.fr"
+    )
     password1 = forms.CharField(
         label="Mot de passe",
         strip=False,

@@ -318,8 +318,8 @@ class LieuActiviteForm(StructuresForm):
         widget=forms.CheckboxSelectMultiple,
     )
     telephone = forms.CharField(label="Téléphone", max_length=20, required=False)
-    courriel = forms.EmailField(label="Courriel de contact", required=False)
-    site_web = forms.URLField(label="Site web", required=False, assume_scheme="https")
+    courriel = forms.EmailField(label="Courriel de contact", required=False, max_length=254)
+    site_web = forms.URLField(label="Site web", required=False, max_length=200, assume_scheme="https")
     horaires = forms.CharField(
         label="Horaires d'ouverture", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Au format OpenStreetMap (par exemple « Mo-Fr 09:00-12:00,14:00-18:00; Sa 09:00-12:00 ») "
@@ -349,7 +349,7 @@ class LieuActiviteForm(StructuresForm):
     modalites_acces = _cases("Modalités d'accès", enums_lieux.MODALITES_ACCES)
     modalites_accompagnement = _cases("Modalités d'accompagnement", enums_lieux.MODALITES_ACCOMPAGNEMENT)
     prise_rdv = forms.URLField(
-        label="Prise de rendez-vous en ligne (adresse)", required=False, assume_scheme="https"
+        label="Prise de rendez-vous en ligne (adresse)", required=False, max_length=200, assume_scheme="https"
     )
 
     def __init__(self, *args, instance=None, **kwargs):
