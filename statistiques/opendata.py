@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -105,7 +106,24 @@ def agregats_departements(today: date | None = None) -> list[dict]:
     return [row for row in rows if row["departement"]]
 
 
+def _en_cache(nom: str, today: date | None, produire) -> str:
+    """The aggregates are public and computed over every CRA: kept a few minutes per day."""
+    today = today or timezone.localdate()
+    secondes = getattr(settings, "OPENDATA_CACHE_SECONDS", 600)
+    if not secondes:
+        return produire(today)
+    return cache.get_or_set(f"opendata:{nom}:{today.isoformat()}", lambda: produire(today), secondes)
+
+
 def csv_national(today: date | None = None) -> str:
+    return _en_cache("national", today, _csv_national)
+
+
+def csv_departements(today: date | None = None) -> str:
+    return _en_cache("departements", today, _csv_departements)
+
+
+def _csv_national(today: date) -> str:
     lignes = [
         [row["mois"].strftime("%Y-%m"), *(row[name] for name in COLONNES_CHIFFRES)]
         for row in agregats_national(today)
@@ -113,7 +131,7 @@ def csv_national(today: date | None = None) -> str:
     return _csv(COLONNES_NATIONAL, lignes)
 
 
-def csv_departements(today: date | None = None) -> str:
+def _csv_departements(today: date) -> str:
     rows = agregats_departements(today)
     noms = dict(
         Departement.objects.filter(code__in={r["departement"] for r in rows}).values_list("code", "nom")

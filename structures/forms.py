@@ -359,6 +359,31 @@ class LieuActiviteForm(StructuresForm):
             kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
 
+    def _clean_texte(self, name):
+        # Published in open data (CSV): a leading =, +, - or @ would be a formula in a spreadsheet.
+        value = self.cleaned_data.get(name, "")
+        if value and value.lstrip()[:1] in ("=", "+", "-", "@"):
+            raise forms.ValidationError("Ce texte ne peut pas commencer par =, +, - ou @.")
+        return value
+
+    def clean_nom(self):
+        return self._clean_texte("nom")
+
+    def clean_adresse(self):
+        return self._clean_texte("adresse")
+
+    def clean_complement_adresse(self):
+        return self._clean_texte("complement_adresse")
+
+    def clean_horaires(self):
+        return self._clean_texte("horaires")
+
+    def clean_presentation_resume(self):
+        return self._clean_texte("presentation_resume")
+
+    def clean_presentation_detail(self):
+        return self._clean_texte("presentation_detail")
+
     def clean_code_postal(self):
         value = clean_postcode(self.cleaned_data["code_postal"])
         if len(value) != 5:

@@ -7,6 +7,7 @@ import re
 from datetime import date
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from statistiques import opendata
@@ -17,6 +18,14 @@ from statistiques.services import calculer
 from .conftest import conseiller_dans, cra, structure
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _cache_vide():
+    cache.clear()
+    yield
+    cache.clear()
+
 
 MOIS = [date(2026, m, 1) for m in range(1, 7)]
 FIN_MOIS = {1: 31, 2: 28, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31}
@@ -112,3 +121,13 @@ def test_departements_use_agreger_advisor_count(jeu):
     rows = opendata.agregats_departements()
     assert rows and all("secret" in row for row in rows)
     assert {row["departement"] for row in rows} <= {"69", "75"}
+
+
+def test_aggregates_are_cached_for_the_day(jeu, settings):
+    settings.OPENDATA_CACHE_SECONDS = 600
+    avant = opendata.csv_national()
+    cra(jeu.a4, date(2026, 5, 20), duree=30)
+    assert opendata.csv_national() == avant  # served from the cache
+    cache.clear()
+    apres = opendata.csv_national()
+    assert apres != avant and "2026-05," in apres

@@ -144,6 +144,31 @@ def test_form_errors_in_french(changes, field, message):
     assert message in " ".join(form.errors[field])
 
 
+@pytest.mark.parametrize("field", ["nom", "adresse", "presentation_resume", "horaires"])
+def test_form_refuses_spreadsheet_formulas(field):
+    commune()
+    form = LieuActiviteForm({**FORM, field: '=HYPERLINK("http://exemple.fr")'})
+    assert not form.is_valid()
+    assert "ne peut pas commencer par" in form.errors[field][0]
+
+
+def test_demo_places_are_valid(structure):
+    import random
+
+    from structures.demo import _lieux
+
+    commune()
+    structures = [structure, StructureFactory(code_postal="69100")]
+    structure.code_postal = "69100"
+    lieux = _lieux(structures, random.Random(3), operateur())
+    assert {lieu.structure_id for lieu in lieux} == {s.pk for s in structures}
+    for saved in LieuActivite.objects.all():
+        saved.full_clean()
+    assert LieuActivite.objects.count() == len(lieux) and all(
+        1 <= LieuActivite.objects.filter(structure=s).count() <= 3 for s in structures
+    )
+
+
 def test_phone_formats():
     assert telephone_international("04.72.00.00.00") == "+33472000000"
     assert telephone_international("0690 12 34 56", "971") == "+590690123456"
