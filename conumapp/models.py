@@ -96,18 +96,22 @@ class Habilitation(models.Model):
             models.UniqueConstraint(
                 fields=["user", "role", "departement", "region", "grand_reseau"],
                 name="habilitation_unique",
+                violation_error_message="Cet utilisateur a déjà cette habilitation sur ce territoire.",
             ),
             models.CheckConstraint(
                 condition=~models.Q(role="prefecture") | models.Q(departement__isnull=False),
                 name="habilitation_prefecture_has_departement",
+                violation_error_message="Une habilitation préfecture doit indiquer son département.",
             ),
             models.CheckConstraint(
                 condition=~models.Q(role="hub") | models.Q(region__isnull=False),
                 name="habilitation_hub_has_region",
+                violation_error_message="Une habilitation hub doit indiquer sa région.",
             ),
             models.CheckConstraint(
                 condition=~models.Q(role="grand_reseau") | ~models.Q(grand_reseau=""),
                 name="habilitation_grand_reseau_has_reseau",
+                violation_error_message="Une habilitation grand réseau doit indiquer son réseau.",
             ),
         ]
 

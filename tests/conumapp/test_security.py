@@ -247,3 +247,29 @@ def test_admin_action_through_a_service_writes_the_admin_log(client):
     # One line for the email the service changed; none for the refused one (already sent).
     assert [(e.object_id, e.action_flag) for e in entries] == [(str(failed.pk), CHANGE)]
     assert entries[0].get_change_message() == "Action : Renvoyer les courriels sélectionnés"
+
+
+# --- Habilitations: French messages on the constraints -------------------------------------
+
+
+@pytest.mark.django_db
+def test_habilitation_constraints_speak_french():
+    from django.core.exceptions import ValidationError
+
+    from conumapp.models import Departement, Habilitation
+
+    user = User.objects.create_user("prefecture@exemple.gouv.fr", PASSWORD)
+    departement = Departement.objects.get_or_create(code="69", defaults={"nom": "Rhône"})[0]
+    Habilitation(user=user, role="prefecture", departement=departement).full_clean()  # valid
+
+    with pytest.raises(ValidationError) as reseau:
+        Habilitation(user=user, role="grand_reseau").full_clean()
+    assert "Une habilitation grand réseau doit indiquer son réseau." in reseau.value.messages
+
+    with pytest.raises(ValidationError) as missing:
+        Habilitation(user=user, role="prefecture").full_clean()
+    assert "Une habilitation préfecture doit indiquer son département." in missing.value.messages
+
+    with pytest.raises(ValidationError) as hub:
+        Habilitation(user=user, role="hub").full_clean()
+    assert "Une habilitation hub doit indiquer sa région." in hub.value.messages
