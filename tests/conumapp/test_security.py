@@ -273,3 +273,18 @@ def test_habilitation_constraints_speak_french():
     with pytest.raises(ValidationError) as hub:
         Habilitation(user=user, role="hub").full_clean()
     assert "Une habilitation hub doit indiquer sa région." in hub.value.messages
+
+
+# --- Favicon: no 404 on the admin's pages ----------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_favicon_is_served_to_anyone_and_named_by_the_admin(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("/dsfr/dist/favicon/favicon.ico")
+
+    client.force_login(User.objects.create_superuser("ops@anct.gouv.fr", PASSWORD))
+    admin_page = client.get(reverse("admin:index")).content.decode()
+    assert 'rel="icon" href="/static/dsfr/dist/favicon/favicon.svg"' in admin_page
+    assert "Conum — back office" in admin_page  # the admin's own branding is kept
