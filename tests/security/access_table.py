@@ -50,9 +50,10 @@ Format of an entry
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, Callable
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -196,6 +197,7 @@ def _lieu_data(w, side):
     structure = getattr(w, f"structure_{side}")
     return {"nom": f"Lieu ZZ{side.upper()} bis", "adresse": "2 rue de la Paix", "code_postal": structure.code_postal,
             "commune": structure.commune.nom, "services": ["Aide aux démarches administratives"]}  # fmt: skip
+
 
 # Statistics (STATS-EXPORT): steering for operators and prefectures; CRA rows for these roles.
 _PILOTAGE = E(403, anonyme=LOGIN, prefecture=200, autre_prefecture=200, operateur=200)
@@ -577,8 +579,10 @@ TABLE: dict[str, Url] = {
 # without staff status: the admin's login). Exceptions are declared here.
 ADMIN_DEFAULT = E(LOGIN, operateur=200)
 ADMIN_EXCEPTIONS: dict[str, dict] = {
-    "admin:login": E(200, operateur=302),
-    "admin:logout": E(LOGIN, operateur=405),
+    # Anonymous: sent to the site's login page; logged in without staff status: refused.
+    "admin:login": E(403, anonyme=LOGIN, operateur=302),
+    # Django's admin sends a non-staff user's logout back to the admin index (then to login).
+    "admin:logout": E(302, anonyme=LOGIN, operateur=405),
 }
 # The project's own admin views (get_urls): kwargs and expected outcome for GET.
 ADMIN_CUSTOM: dict[str, Url] = {
@@ -592,6 +596,7 @@ ADMIN_CUSTOM: dict[str, Url] = {
     "admin:cra_importcra_importer": Url(Case("-", get=ADMIN_DEFAULT)),
     "admin:cra_importcra_rapport": Url(Case("A", lambda w: {"pk": w.import_cra.pk}, get=ADMIN_DEFAULT)),
 }
+
 
 # --- allauth (account_*, socialaccount_*, mfa_*), ProConnect ----------------------------------
 # Public pages (login, sign-up, password reset…) answer everybody; account pages need a login.
