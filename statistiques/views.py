@@ -50,7 +50,11 @@ def _filtres(request, perimetre: Perimetre) -> tuple[FiltresForm, Filtres]:
     for field in form.fields.values():
         # DSFR classes on the widgets (the form is shared with exports and open data).
         field.widget.attrs["class"] = "fr-select" if isinstance(field.widget, forms.Select) else "fr-input"
-    return form, form.filtres()
+    filtres = form.filtres()
+    for name in form.errors:
+        if name in form.fields:
+            form.fields[name].widget.attrs["aria-describedby"] = f"{form[name].auto_id}-erreur"
+    return form, filtres
 
 
 def _filtres_libelles(form: FiltresForm, filtres: Filtres) -> list[tuple[str, str]]:

@@ -7,6 +7,7 @@ s1 = c1 c2 c3 c4 (4), s2 = c6 (1), s3 = c8 c9 (2); département 69 = 5; national
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from html.parser import HTMLParser
@@ -132,6 +133,28 @@ def test_structure_page_shows_only_its_figures(client, jeu):
     assert "Médiathèque de Lyon" not in html
 
 
+def test_charts_data_match_the_tables(client, jeu):
+    html = get(client, jeu.users.prefecture_69).content.decode()
+    data = json.loads(
+        re.search(r'id="statistiques-graphiques" type="application/json">(.*?)</script>', html).group(1)
+    )
+    t = tables(html)
+    graphiques = {g["cle"]: g for g in data}
+    assert {g["type"] for g in data} == {"bar", "line", "doughnut"}
+    assert graphiques["mensuel"]["type"] == "line"
+    assert graphiques["lieux"]["type"] == "doughnut"
+    assert graphiques["thematiques"]["type"] == "bar"
+    for g in data:
+        rows = t[g["titre"]][1:]
+        assert g["labels"] == [row[0] for row in rows]
+        assert [str(v) for v in g["series"][0]["data"]] == [row[1] for row in rows]
+    assert sum(graphiques["mensuel"]["series"][0]["data"]) == 5
+    # Scripts: only static files with the request's nonce, no inline code (CSP).
+    assert "<script>" not in html
+    assert "/static/vendor/chartjs/chart.umd.min.js" in html
+    assert not re.search(r"<script[^>]+src=\"(https?:)?//", html)
+
+
 def test_structure_per_advisor(client, jeu):
     html = get(client, jeu.users.membre_s1, qs=f"{PERIODE_QS}&conseiller={jeu.a2.pk}").content.decode()
     assert chiffre(html, "cras") == "1"  # c4 (c5 is deleted)
@@ -173,6 +196,7 @@ def test_foreign_filters_keep_the_scope(client, jeu):
     html = get(client, jeu.users.membre_s1, qs=f"{PERIODE_QS}&structure={jeu.s3.pk}").content.decode()
     assert chiffre(html, "cras") == "4"
     assert "fr-select-group--error" in html
+    assert 'aria-describedby="id_structure-erreur"' in html and 'id="id_structure-erreur"' in html
     html = get(client, jeu.users.membre_s1, qs=f"{PERIODE_QS}&conseiller={jeu.a4.pk}").content.decode()
     assert chiffre(html, "cras") == "4"
     # An advisor asking for a colleague.
