@@ -20,6 +20,13 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         return True
 
+    def get_logout_redirect_url(self, request):
+        """After a ProConnect login, logging out goes through ProConnect's end-session
+        endpoint (read before the session is flushed: allauth asks for this URL first)."""
+        from .proconnect.views import end_session_url
+
+        return end_session_url(request) or super().get_logout_redirect_url(request)
+
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     """ProConnect sign-in. A new user gets no role: operators grant habilitations.

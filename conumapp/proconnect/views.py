@@ -13,6 +13,8 @@ On top of allauth's generic OpenID Connect adapter:
 from __future__ import annotations
 
 import json
+import secrets
+from urllib.parse import urlencode
 
 import jwt
 from allauth.socialaccount.adapter import get_adapter
@@ -28,6 +30,7 @@ from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 
 PROVIDER_ID = "proconnect"
+LOGOUT_SESSION_KEY = "proconnect_logout"
 
 # Algorithms ProConnect signs with; anything else (notably "none" or HMAC) is refused.
 ALLOWED_ALGORITHMS = ("RS256", "ES256")
@@ -54,6 +57,11 @@ class ProConnectOAuth2Adapter(OpenIDConnectOAuth2Adapter):
         userinfo = self._fetch_user_info(token.token, app=app)
         if str(userinfo.get("sub")) != str(id_token.get("sub")):
             raise OAuth2Error("Les informations de l'utilisateur ne correspondent pas au jeton d'identité.")
+        # Kept for the logout (ProConnect's end-session endpoint wants the ID token as a hint).
+        request.session[LOGOUT_SESSION_KEY] = {
+            "id_token": id_token_str,
+            "end_session_endpoint": self.openid_config.get("end_session_endpoint", ""),
+        }
         return self.get_provider().sociallogin_from_response(
             request, {"userinfo": userinfo, "id_token": id_token}
         )
@@ -137,3 +145,19 @@ def _not_found_unless_configured(view):
 
 oauth2_login = _not_found_unless_configured(_login_view)
 oauth2_callback = _not_found_unless_configured(_callback_view)
+
+
+def end_session_url(request) -> str | None:
+    """Where to send a user who logs out after a ProConnect login: ProConnect's end-session
+    endpoint, which closes the ProConnect session too and comes back to the home page
+    (declare this ``post_logout_redirect_uri`` on ProConnect's partner portal). None otherwise."""
+    data = request.session.get(LOGOUT_SESSION_KEY) or {}
+    endpoint, id_token = data.get("end_session_endpoint"), data.get("id_token")
+    if not endpoint or not id_token:
+        return None
+    params = {
+        "id_token_hint": id_token,
+        "state": secrets.token_urlsafe(16),
+        "post_logout_redirect_uri": build_absolute_uri(request, reverse("home")),
+    }
+    return f"{endpoint}?{urlencode(params)}"
