@@ -331,3 +331,11 @@ def test_query_count_does_not_grow(client, jeu, user, url, qs):
     after = _count(client, full)
     assert after == before
     assert before <= 40
+
+
+@pytest.mark.parametrize("user", ["membre_s1", "prefecture_69"])
+def test_query_count_does_not_grow_with_the_period(client, jeu, user):
+    client.force_login(getattr(jeu.users, user))
+    short = _count(client, f"{URL}?debut=2026-05-01&fin=2026-06-30")
+    long = _count(client, f"{URL}?debut=2024-01-01&fin=2026-06-30")
+    assert short == long
