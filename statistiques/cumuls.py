@@ -18,16 +18,18 @@ a writer that commits during the refresh stays dirty for the next one.
 from __future__ import annotations
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, IntegerField, OuterRef, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from cra.models import Cra
 
 from .agregats import COMPTEURS, expressions
-from .models import CleSale, CumulJour
+from .models import ActiviteJour, CleSale, CumulJour, CumulMois
 
 _LOCK_ID = 80_080_001
 _CLE = ("date", "departement_code", "region_code", "type")
+_CLE_ACTIVITE = ("date", "conseiller_id", "structure_id", "departement_code", "region_code", "type")
 
 
 def marquer(cles) -> None:
@@ -79,15 +81,30 @@ def _verrou(cursor) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_ID])
 
 
-def _inserer(cras) -> None:
-    """INSERT INTO cumul SELECT <key>, <counters> FROM cra ... GROUP BY <key> (one statement)."""
-    qs = cras.order_by().values(*_CLE).annotate(**expressions())
+def _insert_select(model, columns, qs) -> None:
+    """INSERT INTO <model> (<columns>) <qs as SQL> — one statement, no rows through Python."""
     sql, params = qs.query.sql_with_params()
-    table = CumulJour._meta.db_table
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(c) for c in ("jour", "departement_code", "region_code", "type", *COMPTEURS))
+    names = ", ".join(quote(c) for c in columns)
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {quote(table)} ({columns}) {sql}", params)  # noqa: S608 - metadata only
+        cursor.execute(f"INSERT INTO {quote(model._meta.db_table)} ({names}) {sql}", params)  # noqa: S608
+
+
+def _inserer(cras, cumuls_jour) -> None:
+    """Recompute the three tables for the CRAs ``cras`` and the daily rows ``cumuls_jour``
+    (both already restricted to the keys being recomputed)."""
+    qs = cras.order_by().values(*_CLE).annotate(**expressions())
+    _insert_select(CumulJour, ("jour", "departement_code", "region_code", "type", *COMPTEURS), qs)
+    qs = cras.order_by().values(*_CLE_ACTIVITE).annotate(n=Count("id"))
+    _insert_select(ActiviteJour, ("jour", "conseiller_id", "structure_id", "departement_code", "region_code",
+                                  "type", "cras"), qs)  # fmt: skip
+    qs = (
+        cumuls_jour.order_by()
+        .annotate(m=TruncMonth("jour"))
+        .values("m", "departement_code", "region_code", "type")
+        .annotate(**{name: Coalesce(Sum(name), Value(0), output_field=IntegerField()) for name in COMPTEURS})
+    )
+    _insert_select(CumulMois, ("mois", "departement_code", "region_code", "type", *COMPTEURS), qs)
 
 
 def rafraichir() -> bool:
@@ -102,10 +119,23 @@ def rafraichir() -> bool:
             en_cours=True, jour=OuterRef("jour"), departement_code=OuterRef("departement_code")
         )
         CumulJour.objects.filter(Exists(claimed)).delete()
+        ActiviteJour.objects.filter(Exists(claimed)).delete()
+        # Months: every (month, département) holding a claimed day.
+        claimed_month = CleSale.objects.annotate(m=TruncMonth("jour")).filter(
+            en_cours=True, departement_code=OuterRef("departement_code"), m=OuterRef("mois")
+        )
+        CumulMois.objects.filter(Exists(claimed_month)).delete()
         claimed_cra = CleSale.objects.filter(
             en_cours=True, jour=OuterRef("date"), departement_code=OuterRef("departement_code")
         )
-        _inserer(Cra.objects.actifs().filter(Exists(claimed_cra)))
+        # The daily rows of claimed months: computed first (same transaction), then summed.
+        claimed_day_month = CleSale.objects.annotate(m=TruncMonth("jour")).filter(
+            en_cours=True, departement_code=OuterRef("departement_code"), m=OuterRef("_m")
+        )
+        _inserer(
+            Cra.objects.actifs().filter(Exists(claimed_cra)),
+            CumulJour.objects.annotate(_m=TruncMonth("jour")).filter(Exists(claimed_day_month)),
+        )
         CleSale.objects.filter(en_cours=True).delete()
     return True
 
@@ -115,6 +145,10 @@ def reconstruire() -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         _verrou(cursor)
         CleSale.objects.filter(en_cours=False).update(en_cours=True)
-        CumulJour.objects.all().delete()
-        _inserer(Cra.objects.actifs())
+        for model in (CumulJour, CumulMois, ActiviteJour):
+            model.objects.all().delete()
+        _inserer(Cra.objects.actifs(), CumulJour.objects.all())
         CleSale.objects.filter(en_cours=True).delete()
+        if connection.vendor == "postgresql":
+            for model in (CumulJour, CumulMois, ActiviteJour):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

@@ -44,6 +44,59 @@ class CumulJour(models.Model):
         return f"Cumul du {self.jour} ({self.departement_code or '—'}, {self.type})"
 
 
+class CumulMois(models.Model):
+    """The same counters per (month, département, région, type), summed from ``CumulJour``:
+    whole months of a period are read here (12 times fewer rows)."""
+
+    mois = models.DateField()  # first day of the month
+    departement_code = models.CharField(max_length=3, blank=True)
+    region_code = models.CharField(max_length=3, blank=True)
+    type = models.CharField(max_length=24)
+
+    locals().update(_compteurs())
+
+    class Meta:
+        verbose_name = "cumul mensuel de CRA"
+        verbose_name_plural = "cumuls mensuels de CRA"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mois", "departement_code", "region_code", "type"], name="cumul_mois_cle"
+            )
+        ]
+        indexes = [models.Index(fields=["departement_code", "mois"], name="cumul_mois_departement")]
+
+    def __str__(self):
+        return f"Cumul de {self.mois:%m/%Y} ({self.departement_code or '—'}, {self.type})"
+
+
+class ActiviteJour(models.Model):
+    """Who filed CRAs: one row per (day, advisor, structure, département, région, type) with
+    the number of active CRAs. Serves the count of active advisors (distinct advisors over 30
+    days) and the public page's small-cell rule without reading CRA rows."""
+
+    jour = models.DateField()
+    conseiller_id = models.IntegerField()
+    structure_id = models.IntegerField(null=True)
+    departement_code = models.CharField(max_length=3, blank=True)
+    region_code = models.CharField(max_length=3, blank=True)
+    type = models.CharField(max_length=24)
+    cras = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = "activité journalière d'un conseiller"
+        verbose_name_plural = "activités journalières des conseillers"
+        indexes = [
+            models.Index(fields=["jour", "conseiller_id"], name="activite_jour"),
+            models.Index(fields=["departement_code", "jour", "conseiller_id"], name="activite_departement"),
+            models.Index(fields=["region_code", "jour", "conseiller_id"], name="activite_region"),
+            models.Index(fields=["structure_id", "jour"], name="activite_structure"),
+            models.Index(fields=["conseiller_id", "jour"], name="activite_conseiller"),
+        ]
+
+    def __str__(self):
+        return f"Activité du {self.jour} (conseiller {self.conseiller_id})"
+
+
 class CleSale(models.Model):
     """A (day, département) whose rollup rows must be recomputed. Duplicates are allowed."""
 

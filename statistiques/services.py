@@ -9,16 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, F, IntegerField, QuerySet, Sum, Value
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, Concat, Replace, TruncMonth
 from django.utils import timezone
 
 from cra.enums import Thematique, bit
 
 from . import cumuls
-from .agregats import PRINCIPAUX, expressions, familles
+from .agregats import COMPTEURS, PRINCIPAUX, expressions, familles
 from .filtres import Filtres
-from .models import CumulJour
+from .models import ActiviteJour, CumulJour, CumulMois
 from .perimetres import Perimetre
 
 SEUIL_SECRET = 5  # public page: a territory cell with fewer advisors is not shown
@@ -173,8 +173,7 @@ def filtrer_cras(qs: QuerySet, filtres: Filtres, *, debut: date | None = None) -
     return qs
 
 
-def _cumuls(perimetre: Perimetre, filtres: Filtres) -> QuerySet:
-    qs = CumulJour.objects.filter(perimetre.condition_cras(), jour__gte=filtres.debut, jour__lte=filtres.fin)
+def _territoire(qs: QuerySet, filtres: Filtres) -> QuerySet:
     if filtres.region:
         qs = qs.filter(region_code=filtres.region)
     if filtres.departement:
@@ -182,6 +181,20 @@ def _cumuls(perimetre: Perimetre, filtres: Filtres) -> QuerySet:
     if filtres.type:
         qs = qs.filter(type=filtres.type)
     return qs
+
+
+def _cumuls(perimetre: Perimetre, filtres: Filtres, jours: Q | None = None) -> QuerySet:
+    jours = Q(jour__gte=filtres.debut, jour__lte=filtres.fin) if jours is None else jours
+    return _territoire(CumulJour.objects.filter(perimetre.condition_cras()).filter(jours), filtres)
+
+
+def _mois_entiers(debut: date, fin: date) -> tuple[date, date]:
+    """First and last whole months inside [debut, fin] (first > last when there is none)."""
+    premier = debut if debut.day == 1 else _mois_suivant(debut)
+    dernier = (
+        _mois_de(fin) if _mois_suivant(fin) - timedelta(days=1) == fin else _mois_de(fin) - timedelta(days=1)
+    )
+    return premier, _mois_de(dernier)
 
 
 def _somme(name: str):
@@ -213,74 +226,124 @@ def _lignes(valeurs: dict, definitions, total: int | None) -> list[Ligne]:
     return [Ligne(code, label, v, _part(v, denominateur)) for code, label, v in items]
 
 
-def _courbe(rows, debut: date, fin: date) -> list[Mois]:
-    par_mois = {}
-    for row in rows:
-        mois = row["m"]
-        if hasattr(mois, "date"):
-            mois = mois.date()
-        elif isinstance(mois, str):
-            mois = date.fromisoformat(mois[:10])
-        par_mois[_mois_de(mois)] = (int(row["cras"] or 0), int(row["accompagnements"] or 0))
+def _courbe(par_mois: dict, debut: date, fin: date) -> list[Mois]:
     out, mois = [], _mois_de(debut)
     while mois <= fin:
-        cras, acc = par_mois.get(mois, (0, 0))
-        out.append(Mois(mois, cras, acc))
+        valeurs = par_mois.get(mois, {})
+        out.append(Mois(mois, valeurs.get("cras", 0), valeurs.get("accompagnements", 0)))
         mois = _mois_suivant(mois)
     return out
 
 
-def _nb_conseillers_cellule(perimetre: Perimetre, filtres: Filtres) -> int:
-    return _cras(perimetre, filtres).aggregate(n=Count("conseiller_id", distinct=True))["n"]
+def _nb_conseillers(perimetre: Perimetre, filtres: Filtres, debut: date, *, rafraichir: bool = True) -> int:
+    """Distinct advisors with >= 1 CRA matching the scope and filters from ``debut`` to the
+    period's end: from the advisors' daily activity, or the CRA rows with a theme / tag filter."""
+    if filtres.thematique or filtres.tag:
+        qs = filtrer_cras(perimetre.cras(), filtres, debut=debut)
+    else:
+        if rafraichir:
+            cumuls.rafraichir()
+        qs = _territoire(
+            ActiviteJour.objects.filter(perimetre.condition_cras(), jour__gte=debut, jour__lte=filtres.fin),
+            filtres,
+        )
+        if filtres.structure:
+            qs = qs.filter(structure_id=filtres.structure)
+        if filtres.conseiller:
+            qs = qs.filter(conseiller_id=filtres.conseiller)
+    return qs.aggregate(n=Count("conseiller_id", distinct=True))["n"]
+
+
+def _sommes() -> dict:
+    return {f"s_{name}": _somme(name) for name in COMPTEURS}
+
+
+def _lire(qs: QuerySet, mois: str) -> list[dict]:
+    """Rows ``{"mois": …, <counter>: …}`` of a queryset grouped by ``mois`` with ``s_<counter>``."""
+    return [
+        {"mois": row[mois], **{name: row[f"s_{name}"] for name in COMPTEURS}}
+        for row in qs.values(mois).annotate(**_sommes()).order_by()
+    ]
+
+
+def _par_mois_cumul(perimetre: Perimetre, filtres: Filtres) -> list[dict]:
+    """Every counter per month from the rollup: whole months from ``CumulMois``, the partial
+    months at both ends from ``CumulJour`` (two queries)."""
+    premier, dernier = _mois_entiers(filtres.debut, filtres.fin)
+    entiers = Q(mois__gte=premier, mois__lte=dernier)
+    if premier <= dernier:
+        jours = Q(jour__gte=filtres.debut, jour__lt=premier) | Q(
+            jour__gte=_mois_suivant(dernier), jour__lte=filtres.fin
+        )
+    else:
+        jours = Q(jour__gte=filtres.debut, jour__lte=filtres.fin)
+    mois = _territoire(CumulMois.objects.filter(perimetre.condition_cras()).filter(entiers), filtres)
+    rows = _lire(mois.order_by(), "mois")
+    return rows + _lire(_cumuls(perimetre, filtres, jours).order_by().annotate(_m=TruncMonth("jour")), "_m")
+
+
+def _par_mois_brut(perimetre: Perimetre, filtres: Filtres) -> list[dict]:
+    """Every counter per month from the CRA rows: one scan, one query."""
+    exprs = {f"s_{name}": e for name, e in expressions().items()}
+    qs = _cras(perimetre, filtres).order_by().annotate(_m=TruncMonth("date"))
+    return [
+        {"mois": row["_m"], **{name: row[f"s_{name}"] for name in COMPTEURS}}
+        for row in qs.values("_m").annotate(**exprs).order_by()
+    ]
+
+
+def _date(value) -> date:
+    if hasattr(value, "date"):
+        return value.date()
+    if isinstance(value, str):
+        return date.fromisoformat(value[:10])
+    return value
 
 
 def calculer(perimetre: Perimetre, filtres: Filtres) -> Statistiques:
     """Every figure for ``perimetre`` and ``filtres``, in a fixed number of queries."""
     filtres = _filtres_effectifs(perimetre, filtres)
     stats = Statistiques(perimetre=perimetre, filtres=filtres)
+    if not (filtres.thematique or filtres.tag):
+        cumuls.rafraichir()  # the rollup tables are read below: apply pending CRA writes first
     if perimetre.public and (filtres.region or filtres.departement):
-        if _nb_conseillers_cellule(perimetre, filtres) < SEUIL_SECRET:
+        if _nb_conseillers(perimetre, filtres, filtres.debut, rafraichir=False) < SEUIL_SECRET:
             stats.secret = True
             return stats
-    exprs = expressions()
     if utilise_cumul(perimetre, filtres):
-        cumuls.rafraichir()
         stats.source = "cumul"
-        base = _cumuls(perimetre, filtres)
-        valeurs = base.aggregate(**{name: _somme(name) for name in exprs})
-        mois = (
-            base.annotate(m=TruncMonth("jour"))
-            .values("m")
-            .annotate(cras=_somme("cras"), accompagnements=_somme("accompagnements"))
-            .order_by("m")
-        )
+        rows = _par_mois_cumul(perimetre, filtres)
     else:
-        base = _cras(perimetre, filtres)
-        valeurs = base.aggregate(**exprs)
-        mois = (
-            base.order_by()
-            .annotate(m=TruncMonth("date"))
-            .values("m")
-            .annotate(cras=exprs["cras"], accompagnements=exprs["accompagnements"])
-            .order_by("m")
-        )
+        rows = _par_mois_brut(perimetre, filtres)
+    # Sum of at most a few rows per month (aggregates, not CRA rows).
+    valeurs = dict.fromkeys(COMPTEURS, 0)
+    par_mois: dict[date, dict] = {}
+    for row in rows:
+        mois = _mois_de(_date(row["mois"]))
+        cible = par_mois.setdefault(mois, {"cras": 0, "accompagnements": 0})
+        cible["cras"] += int(row["cras"] or 0)
+        cible["accompagnements"] += int(row["accompagnements"] or 0)
+        for name in COMPTEURS:
+            valeurs[name] += int(row[name] or 0)
     for name in PRINCIPAUX:
-        setattr(stats, name, int(valeurs[name] or 0))
+        setattr(stats, name, valeurs[name])
     definitions = familles()
     for attribute, _titre, _c, _v, part, _g in FAMILLES:
         total = stats.cras if part == "cras" else None
         setattr(stats, attribute, _lignes(valeurs, definitions[attribute], total))
-    stats.mensuel = _courbe(mois, filtres.debut, filtres.fin)
-    stats.conseillers_actifs = conseillers_actifs(perimetre, filtres)
+    stats.mensuel = _courbe(par_mois, filtres.debut, filtres.fin)
+    debut_actifs = max(filtres.debut, filtres.fin - timedelta(days=JOURS_ACTIVITE - 1))
+    stats.conseillers_actifs = _nb_conseillers(perimetre, filtres, debut_actifs, rafraichir=False)
     stats.conseillers_en_poste = conseillers_en_poste(perimetre, filtres)
     return stats
 
 
 def conseillers_actifs(perimetre: Perimetre, filtres: Filtres) -> int:
     """Advisors with >= 1 CRA (matching the filters) in the last 30 days of the period."""
-    debut = max(filtres.debut, filtres.fin - timedelta(days=JOURS_ACTIVITE - 1))
-    qs = filtrer_cras(perimetre.cras(), filtres, debut=debut)
-    return qs.aggregate(n=Count("conseiller_id", distinct=True))["n"]
+    filtres = _filtres_effectifs(perimetre, filtres)
+    return _nb_conseillers(
+        perimetre, filtres, max(filtres.debut, filtres.fin - timedelta(days=JOURS_ACTIVITE - 1))
+    )
 
 
 def conseillers_en_poste(perimetre: Perimetre, filtres: Filtres) -> int:
@@ -313,7 +376,8 @@ GROUPES = {
 
 def agreger(perimetre: Perimetre, filtres: Filtres, par: tuple[str, ...]) -> list[dict]:
     """Headline figures grouped by ``par`` (e.g. ("mois",), ("mois", "departement")), in ONE
-    query. Each dict: the group keys (``mois`` as the 1st of the month) + ``PRINCIPAUX``.
+    query (two on the public scope grouped by territory: + the advisors per cell). Each dict:
+    the group keys (``mois`` as the 1st of the month) + ``PRINCIPAUX`` + ``secret``.
 
     On the public scope, structure / advisor groupings are refused and, when grouped by
     territory, a row whose cell counts fewer than 5 advisors has ``secret=True`` and ``None``
@@ -327,7 +391,7 @@ def agreger(perimetre: Perimetre, filtres: Filtres, par: tuple[str, ...]) -> lis
         raise ValueError("Le périmètre public ne descend pas sous le département.")
     secret_possible = perimetre.public and bool({"region", "departement"} & set(par))
     exprs = expressions()
-    cumul = utilise_cumul(perimetre, filtres) and not secret_possible and all(GROUPES[k][1] for k in par)
+    cumul = utilise_cumul(perimetre, filtres) and all(GROUPES[k][1] for k in par)
     if cumul:
         cumuls.rafraichir()
         qs = _cumuls(perimetre, filtres)
@@ -339,12 +403,29 @@ def agreger(perimetre: Perimetre, filtres: Filtres, par: tuple[str, ...]) -> lis
         aggregates = {name: exprs[name] for name in PRINCIPAUX}
         if secret_possible:
             aggregates["conseillers"] = Count("conseiller_id", distinct=True)
-    names = {}
-    for key in par:
-        source = GROUPES[key][column]
-        names[key] = f"g_{key}"
-        qs = qs.annotate(**{names[key]: TruncMonth(source) if key == "mois" else F(source)})
-    rows = qs.values(*names.values()).annotate(**aggregates).order_by(*names.values())
+    names = {key: f"g_{key}" for key in par}
+
+    def grouper(qs, column):
+        for key in par:
+            source = GROUPES[key][column]
+            qs = qs.annotate(**{names[key]: TruncMonth(source) if key == "mois" else F(source)})
+        return qs.values(*names.values())
+
+    rows = list(grouper(qs, column).annotate(**aggregates).order_by(*names.values()))
+    if secret_possible and cumul:
+        # Second (fixed) query: distinct advisors per cell, from the advisors' daily activity.
+        activite = _territoire(
+            ActiviteJour.objects.filter(
+                perimetre.condition_cras(), jour__gte=filtres.debut, jour__lte=filtres.fin
+            ),
+            filtres,
+        ).order_by()
+        counts = {
+            tuple(r[n] for n in names.values()): r["conseillers"]
+            for r in grouper(activite, 1).annotate(conseillers=Count("conseiller_id", distinct=True))
+        }
+        for row in rows:
+            row["conseillers"] = counts.get(tuple(row[n] for n in names.values()), 0)
     out = []
     for row in rows:
         item = {key: row[names[key]] for key in par}

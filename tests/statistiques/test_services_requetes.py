@@ -35,11 +35,12 @@ def _cases(jeu):
 def test_query_count_is_fixed(jeu):
     cumuls.rafraichir()
     before = [_count(p, f) for p, f in _cases(jeu)]
-    # rollup read: refresh check, figures, months, active advisors, advisors in post
+    # rollup: refresh check, whole months, partial months, active advisors, advisors in post
     assert before[0] == 5
-    assert before[3] == 4  # raw rows: figures, months, active advisors, advisors in post
-    # Public page, département 69 (3 advisors): only the advisors' count, figures hidden.
-    assert _count(PERIMETRE_PUBLIC, jeu.periode.remplacer(departement="69")) == 1
+    assert before[2] == 3  # theme / tag: CRA rows by month, active advisors, advisors in post
+    assert before[3] == 4  # structure: refresh check, CRA rows by month, active advisors, in post
+    # Public page, département 69 (3 advisors): the advisors' count only, figures hidden.
+    assert _count(PERIMETRE_PUBLIC, jeu.periode.remplacer(departement="69")) == 2
     # More structures, advisors and months.
     for dep in ("69", "75", "69"):
         s = structure(dep)
@@ -59,15 +60,18 @@ def test_query_count_is_fixed(jeu):
 
 def test_dirty_keys_are_refreshed_in_a_fixed_number_of_queries(jeu):
     cumuls.rafraichir()
+    f = Filtres(debut=date(2026, 1, 1), fin=date(2026, 6, 30))
+    clean = _count(PERIMETRE_NATIONAL, f)
+    cra(jeu.a1, date(2026, 1, 1))
+    one_key = _count(PERIMETRE_NATIONAL, f)
     for month in range(1, 7):
         cra(jeu.a1, date(2026, month, 1))
         cra(jeu.a4, date(2026, month, 2))
     with CaptureQueriesContext(connection) as ctx:
-        stats = calculer(PERIMETRE_NATIONAL, Filtres(debut=date(2026, 1, 1), fin=date(2026, 6, 30)))
-    assert stats.cras == 7 + 12
-    # + claim, delete rollup rows, insert recomputed rows, delete claimed keys (+ lock/savepoints)
-    refresh = [q["sql"] for q in ctx.captured_queries]
-    assert len(refresh) <= 5 + 8
+        stats = calculer(PERIMETRE_NATIONAL, f)
+    assert stats.cras == 7 + 13
+    assert one_key > clean
+    assert len(ctx.captured_queries) == one_key  # 12 dirty keys in 2 départements: same queries
     assert not cumuls.rafraichir()
 
 
@@ -80,4 +84,5 @@ def test_agreger_is_one_query(jeu):
     ):
         with CaptureQueriesContext(connection) as ctx:
             agreger(perimetre, jeu.periode, par)
-        assert len(ctx.captured_queries) <= 2  # (+ the rollup's refresh check)
+        # (+ the rollup's refresh check; + the advisors per cell on the public scope)
+        assert len(ctx.captured_queries) <= 3
