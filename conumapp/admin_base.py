@@ -1,6 +1,7 @@
 """Base class for every back-office ModelAdmin, and the back office's titles."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
@@ -12,6 +13,24 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from simple_history.admin import SimpleHistoryAdmin
 
 from .services import DomainError
+
+
+class SafeAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete widget queries the bound value as is: a value that is not a key
+    (a crafted POST) raised ValueError while re-rendering the refused form (a 500). Values the
+    target field cannot read are left out; the form's own error is shown."""
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        target = remote.model._meta.get_field(getattr(remote, "field_name", None) or "pk")
+        readable = []
+        for item in value:
+            try:
+                target.to_python(item)
+            except ValidationError:
+                continue
+            readable.append(item)
+        return super().optgroups(name, readable, attr)
 
 
 def has_simple_history(model) -> bool:
@@ -36,6 +55,11 @@ class ConumModelAdmin(SimpleHistoryAdmin):
     list_per_page = 50
     show_full_result_count = False
     service_owned_fields: tuple[str, ...] = ()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @property
     def object_history_template(self):
