@@ -75,6 +75,10 @@ def analyser(contenu: bytes | str) -> Rapport:
             contenu = contenu.decode("utf-8-sig")
         except UnicodeDecodeError:
             return Rapport(erreurs=["Le fichier doit être encodé en UTF-8."])
+    if "\x00" in contenu:  # never a CSV text; PostgreSQL would refuse it in a query anyway
+        return Rapport(
+            erreurs=["Le fichier contient des caractères nuls : ce n'est pas un fichier CSV texte."]
+        )
     entete = (contenu.splitlines() or [""])[0]
     lecteur = csv.DictReader(
         io.StringIO(contenu), delimiter=";" if entete.count(";") > entete.count(",") else ","
