@@ -5,6 +5,10 @@ from __future__ import annotations
 from celery import shared_task
 
 PERIODIC_TASKS: dict[str, dict] = {
+    "Statistiques : cumuls des CRA modifiés (recalcul des jours touchés)": {
+        "task": "statistiques.tasks.rafraichir_cumuls",
+        "crontab": {"minute": "*"},
+    },
     "Statistiques : suppression des exports de CRA de plus de 7 jours": {
         "task": "statistiques.tasks.purger_exports_cras",
         "crontab": {"minute": "30", "hour": "3"},
@@ -26,3 +30,11 @@ def purger_exports_cras() -> int:
     from .export_cras import purger_exports
 
     return purger_exports()
+
+
+@shared_task
+def rafraichir_cumuls() -> bool:
+    """Recompute the statistics rollup for the days whose CRAs changed (reads do it too)."""
+    from .cumuls import rafraichir
+
+    return rafraichir()

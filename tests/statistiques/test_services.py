@@ -224,3 +224,16 @@ def test_rollup_follows_cra_services_and_import(jeu):
     s = calculer(PERIMETRE_NATIONAL, f)
     assert s.source == "cumul" and s.cras == 10
     assert calculer(Perimetre("departement", ("69",)), f).cras == 5 + 2
+
+
+def test_periodic_task_and_demo_rebuild(jeu):
+    from statistiques import demo, tasks
+    from statistiques.models import CleSale, CumulJour
+
+    assert "statistiques.tasks.rafraichir_cumuls" in {t["task"] for t in tasks.PERIODIC_TASKS.values()}
+    assert tasks.rafraichir_cumuls.delay().get() is True
+    assert not CleSale.objects.exists()
+    assert tasks.rafraichir_cumuls.delay().get() is False  # idempotent: nothing left to do
+    CumulJour.objects.all().delete()
+    demo.seed(None)  # after bulk inserts (seed_demo): rebuilt from the rows
+    assert calculer(PERIMETRE_NATIONAL, jeu.periode).cras == 7

@@ -270,6 +270,39 @@ def _raw_table():
     }
 
 
+def _mois_tables():
+    from django.db.models.functions import TruncMonth
+
+    from statistiques.models import CumulMois
+
+    names = list(expressions())
+    keys = ("departement_code", "region_code", "type")
+    rollup = {
+        (str(r["mois"])[:10], *(r[k] for k in keys)): tuple(r[n] for n in names)
+        for r in CumulMois.objects.values("mois", *keys, *names)
+    }
+    qs = Cra.objects.actifs().order_by().annotate(m=TruncMonth("date")).values("m", *keys)
+    raw = {
+        (str(r["m"])[:10], *(r[k] for k in keys)): tuple(r[n] for n in names)
+        for r in qs.annotate(**expressions())
+    }
+    return rollup, raw
+
+
+def _activite_tables():
+    from django.db.models import Count
+
+    from statistiques.models import ActiviteJour
+
+    keys = ("conseiller_id", "structure_id", "departement_code", "region_code", "type")
+    rollup = {
+        (r["jour"], *(r[k] for k in keys)): r["cras"]
+        for r in ActiviteJour.objects.values("jour", *keys, "cras")
+    }
+    qs = Cra.objects.actifs().order_by().values("date", *keys).annotate(n=Count("id"))
+    return rollup, {(r["date"], *(r[k] for k in keys)): r["n"] for r in qs}
+
+
 OPERATIONS = st.lists(
     st.one_of(
         st.tuples(st.just("creer"), cra_specs()),
@@ -318,6 +351,10 @@ def test_rollup_equals_raw_after_any_writes(jeu, operations):
                     obj.delete()
         cumuls.rafraichir()
         assert _cumul_table() == _raw_table()
+        rollup, raw = _mois_tables()
+        assert rollup == raw
+        rollup, raw = _activite_tables()
+        assert rollup == raw
         f = Filtres(debut=date(2025, 10, 1), fin=date(2026, 8, 31))
         rollup = calculer(PERIMETRE_NATIONAL, f)
         raw = calculer(Perimetre("structure", (jeu.s1.pk, jeu.s2.pk, jeu.s3.pk)), f)
