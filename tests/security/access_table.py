@@ -229,6 +229,7 @@ TABLE: dict[str, Url] = {
     "home": Url(Case("-", get=PUBLIC)),
     "espace": Url(Case("-", get=ALL())),
     "core:communes": Url(Case("-", get=PUBLIC, query=lambda w: {"q": "lyon"})),
+    "core:favicon": Url(Case("-", get=E(302)), note="Redirection publique vers l'icône du DSFR."),
 
     # --- structures ---------------------------------------------------------------------------
     "structures:candidature": Url(
