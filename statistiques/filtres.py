@@ -19,6 +19,9 @@ from .perimetres import Perimetre
 # Above this many structures / advisors in a scope, the filter is a number field (validated
 # against the scope) instead of a list.
 CHOIX_MAX = 300
+# Bounds of the period filters: outside them, date arithmetic (months, rollups) overflows.
+DATE_MIN, DATE_MAX = date(2000, 1, 1), date(2099, 12, 31)
+ID_MAX = 2**31 - 1
 STATUTS_EMPLOI = [S.FINALISEE, S.NOUVELLE_RUPTURE, S.FINALISEE_RUPTURE, S.RENOUVELLEMENT_INITIEE, S.TERMINEE]
 
 
@@ -157,7 +160,10 @@ class FiltresForm(forms.Form):
         count = qs.count()
         if count > CHOIX_MAX:
             self.fields[name] = forms.IntegerField(
-                label=f"{self.fields[name].label} (identifiant)", required=False, min_value=1
+                label=f"{self.fields[name].label} (identifiant)",
+                required=False,
+                min_value=1,
+                max_value=ID_MAX,
             )
             self._verifier[name] = qs
         else:
@@ -177,6 +183,20 @@ class FiltresForm(forms.Form):
         )  # fmt: skip
 
     # --- validation -----------------------------------------------------------------------
+    def clean_debut(self):
+        return self._date_bornee("debut")
+
+    def clean_fin(self):
+        return self._date_bornee("fin")
+
+    def _date_bornee(self, name):
+        value = self.cleaned_data.get(name)
+        if value is not None and not DATE_MIN <= value <= DATE_MAX:
+            raise forms.ValidationError(
+                f"Indiquez une date entre le {DATE_MIN:%d/%m/%Y} et le {DATE_MAX:%d/%m/%Y}."
+            )
+        return value
+
     def clean_structure(self):
         return self._dans_perimetre("structure", "Cette structure n'est pas dans votre périmètre.")
 
