@@ -109,6 +109,16 @@ HOSTILE_EMAILS = [
     "@exemple.fr",
 ]
 
+HOSTILE_URLS = [
+    "javascript:alert(1)",
+    "https://exemple.fr/" + "a" * 300,  # valid, longer than a model URLField (200)
+    f"https://exemple.fr/{SCRIPT}",
+    "exemple.fr/chemin",
+    "http://[::1",
+    "\x00",
+    "data:text/html,<script>alert(1)</script>",
+]
+
 MISSING = object()  # "leave the field out of the POST"
 
 # Django's own English defaults: with LANGUAGE_CODE "fr" none of them may reach a page.
@@ -164,6 +174,8 @@ def hostile_for(form_field: forms.Field) -> st.SearchStrategy:
         return st.sampled_from(HOSTILE_DATES)
     if isinstance(form_field, forms.EmailField):
         return st.sampled_from(HOSTILE_EMAILS)
+    if isinstance(form_field, forms.URLField):
+        return st.sampled_from(HOSTILE_URLS)
     return st.one_of(st.sampled_from(HOSTILE_TEXT), st.text(max_size=40))
 
 

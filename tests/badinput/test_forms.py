@@ -30,7 +30,7 @@ from formation.forms import JustificationAbsenceForm
 from formation.models import Inscription
 from structures import forms as structures_forms
 from structures.enums import StructureStatut
-from structures.models import AvisPrefet, DemandePoste, Invitation, Structure
+from structures.models import AvisPrefet, DemandePoste, Invitation, LieuActivite, Structure
 from tests.conseillers.factories import StructureFactory
 from tests.cra.factories import CraFactory, counts, form_data
 from tests.structures.factories import valid_siret
@@ -126,8 +126,18 @@ def _profil(w):
     }
 
 
-def _structure_creee(w):
-    return StructureFactory(non_validee=True)
+def _lieu():
+    return {
+        "nom": f"Espace {SCRIPT}",
+        "adresse": f"1 rue {IMG}",
+        "code_postal": "69001",
+        "services": ["Aide aux démarches administratives"],
+        "horaires": f"Mo-Fr 09:00-12:00 {SCRIPT}",
+        "presentation_resume": IMG,
+        "presentation_detail": SCRIPT * 3,
+        "courriel": "lieu@exemple.fr",
+        "site_web": "https://exemple.fr/",
+    }
 
 
 SPECS = [
@@ -189,6 +199,27 @@ SPECS = [
             (w.prefecture, reverse("structures:prefecture_detail", args=[w.extra_structure().pk]))
         ],
         skip=("cible",),
+    ),
+    Spec(
+        "structures:lieu_ajouter",
+        url=lambda w: reverse("structures:lieu_ajouter", args=[w.structure.pk]),
+        user=lambda w: w.membre,
+        form=lambda w: structures_forms.LieuActiviteForm(),
+        valid=lambda w: _lieu(),
+        state=lambda w: _counts(LieuActivite),
+        display=lambda w: [
+            (w.membre, reverse("structures:lieux", args=[w.structure.pk])),
+            (w.operateur, reverse("structures:lieux", args=[w.structure.pk])),
+        ],
+    ),
+    Spec(
+        "structures:lieu_modifier",
+        url=lambda w: reverse("structures:lieu_modifier", args=[w.structure.pk, w.extra_lieu().pk]),
+        user=lambda w: w.membre,
+        form=lambda w: structures_forms.LieuActiviteForm(),
+        valid=lambda w: _lieu(),
+        state=lambda w: lambda: list(LieuActivite.objects.filter(pk=w.extra_lieu().pk).values()),
+        display=lambda w: [(w.membre, reverse("structures:lieux", args=[w.structure.pk]))],
     ),
     Spec(
         "conventions:piece_deposer",
@@ -363,6 +394,15 @@ def _prepare(world):
             cache["cra"] = CraFactory(conseiller=world.conseiller_en_poste, date=TODAY())
         return cache["cra"]
 
+    def extra_lieu():
+        if "lieu" not in cache:
+            cache["lieu"] = LieuActivite.objects.create(
+                structure=world.structure, nom="Médiathèque", adresse="1 rue", code_postal="69001", commune_id="69123",
+                services=["Aide aux démarches administratives"],
+            )  # fmt: skip
+        return cache["lieu"]
+
+    world.extra_lieu = extra_lieu
     world.extra_structure = extra_structure
     world.extra_cra = extra_cra
     return world
