@@ -89,3 +89,27 @@ def test_structure_changes_the_period_and_exports(reference_data, jeu, page, log
     assert dict(sections["Chiffres clés"][1:])["Temps d'accompagnement (heures)"] == "2,2"
     assert sections["Évolution mensuelle"] == mensuel
     assert sections["Thématiques"] == thematiques
+
+
+def test_statistics_pages_are_accessible(reference_data, jeu, new_page, login):  # noqa: F811
+    from tests.e2e.axe import assert_accessible
+
+    user = jeu.users.membre_s1
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    # axe-core is injected as an inline script: this context bypasses the CSP (the journey test
+    # above runs under it, and any CSP violation there fails it through the console).
+    # The public page, without login: figures, then a hidden small cell.
+    page = new_page(bypass_csp=True)
+    page.goto("/statistiques/publiques/?debut=2026-01-01&fin=2026-06-30")
+    expect(page.locator("#graphique-thematiques[data-dessine=oui]")).to_have_count(1)
+    assert_accessible(page)
+    page.goto("/statistiques/publiques/?debut=2026-01-01&fin=2026-06-30&departement=69")
+    expect(page.locator("#statistiques-secret")).to_be_visible()
+    assert_accessible(page)
+    # The structure's page, with a filter error.
+    page = new_page(bypass_csp=True)
+    login(page, user.email, PASSWORD)
+    page.goto(f"/statistiques/?debut=2026-01-01&fin=2026-06-30&structure={jeu.s3.pk}")
+    expect(page.locator("#id_structure-erreur")).to_be_visible()
+    expect(page.locator("#graphique-lieux[data-dessine=oui]")).to_have_count(1)
+    assert_accessible(page)
