@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from simple_history.admin import SimpleHistoryAdmin
@@ -132,7 +132,13 @@ class ConumModelAdmin(SimpleHistoryAdmin):
 @login_not_required
 def admin_login(request, extra_context=None):
     """The back office has no login form of its own: allauth's applies its checks to operators
-    too (rate limits and lockout, two-factor step). A signed-in user without access gets 403."""
+    too (rate limits and lockout, two-factor step). Staff already signed in go on to the back
+    office; a signed-in user without access gets 403."""
+    next_url = request.GET.get(REDIRECT_FIELD_NAME, "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("admin:index")
+    if request.user.is_authenticated and admin.site.has_permission(request):
+        return redirect(next_url)
     if request.user.is_authenticated:
         return render(
             request,
@@ -143,9 +149,6 @@ def admin_login(request, extra_context=None):
             },
             status=403,
         )
-    next_url = request.GET.get(REDIRECT_FIELD_NAME, "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = reverse("admin:index")
     return redirect_to_login(next_url, login_url=reverse("account_login"))
 
 

@@ -144,6 +144,9 @@ def test_staff_reaches_the_admin_after_allauth_login(client):
     )
     assert response.status_code == 302 and response["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
+    # Already signed in: the admin's login URL goes straight on.
+    again = client.get(reverse("admin:login"), {"next": "/admin/conumapp/user/"})
+    assert again.status_code == 302 and again["Location"] == "/admin/conumapp/user/"
 
 
 # --- Login lockout (django-axes) -----------------------------------------------------------
