@@ -36,7 +36,9 @@ from .resources import ConventionResource, TrancheResource
 
 class _DateForm(forms.Form):
     date = forms.DateField(
-        label="Date", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+        label="Date",
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 
@@ -45,7 +47,9 @@ class _MotifForm(forms.Form):
 
 
 class _FinForm(forms.Form):
-    date = forms.DateField(label="Date de fin du financement", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label="Date de fin du financement", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     anticipee = forms.BooleanField(label="Résiliation anticipée", required=False)
     motif = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
 

@@ -33,12 +33,14 @@ class PieceForm(ConventionsForm):
         label="Poste concerné (contrat de travail)", coerce=int, required=False, empty_value=None
     )
     valide_du = forms.DateField(
-        label="Contrat valable du", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Contrat valable du",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     valide_au = forms.DateField(
         label="Contrat valable au (vide pour un CDI)",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     fichier = PrivateFileFormField(label="Fichier")
 
@@ -83,12 +85,12 @@ class ReconventionnementForm(ConventionsForm):
         ],
     )
     date_debut = forms.DateField(
-        label="Début du nouveau contrat", widget=forms.DateInput(attrs={"type": "date"})
+        label="Début du nouveau contrat", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     date_fin = forms.DateField(
         label="Fin du nouveau contrat (sauf CDI)",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args, candidats=(), structure=None, **kwargs):
@@ -133,7 +135,7 @@ class NonInteresseForm(ConventionsForm):
 class DateForm(ConventionsForm):
     """Admin confirmation pages: one date."""
 
-    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 class MotifForm(ConventionsForm):
@@ -141,7 +143,9 @@ class MotifForm(ConventionsForm):
 
 
 class FinConventionForm(ConventionsForm):
-    date = forms.DateField(label="Date de fin du financement", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label="Date de fin du financement", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     anticipee = forms.BooleanField(label="Résiliation anticipée", required=False)
     motif = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
 
@@ -151,7 +155,7 @@ class RedigerForm(forms.Form):
 
     structure = forms.ModelChoiceField(label="Structure validée", queryset=None)
     date_debut = forms.DateField(
-        label="Début prévu", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Début prévu", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
     def __init__(self, *args, **kwargs):

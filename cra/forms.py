@@ -307,8 +307,12 @@ def initial_from(cra: Cra, *, duplicate: bool = False) -> dict:
 
 
 class HistoriqueFiltreForm(CraBaseForm):
-    du = forms.DateField(label="Du", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    au = forms.DateField(label="Au", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    du = forms.DateField(
+        label="Du", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    au = forms.DateField(
+        label="Au", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     type = forms.ChoiceField(label="Type", required=False, choices=[("", "Tous")] + list(TypeCra.choices))
     thematique = forms.ChoiceField(
         label="Thématique", required=False, choices=[("", "Toutes")] + list(Thematique.choices)

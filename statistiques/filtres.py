@@ -78,8 +78,12 @@ class Filtres:
 class FiltresForm(forms.Form):
     """GET form of the statistics filters; choices are restricted to the scope."""
 
-    debut = forms.DateField(label="Du", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    fin = forms.DateField(label="Au", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    debut = forms.DateField(
+        label="Du", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    fin = forms.DateField(
+        label="Au", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     region = forms.ChoiceField(label="Région", required=False)
     departement = forms.ChoiceField(label="Département", required=False)
     structure = forms.TypedChoiceField(label="Structure", required=False, coerce=int, empty_value=None)
