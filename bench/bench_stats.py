@@ -249,7 +249,7 @@ def portees(filtres) -> list[Portee]:
     ]
 
 
-def mesurer(runs: int = 30, budget: float = 20.0, progress=print) -> list[dict]:
+def mesurer(runs: int = 30, budget: float = 20.0, progress=print, warmup: int = 3) -> list[dict]:
     from django.test import Client
 
     from statistiques.filtres import Filtres
@@ -259,7 +259,9 @@ def mesurer(runs: int = 30, budget: float = 20.0, progress=print) -> list[dict]:
     results = []
     for portee in portees(filtres):
         started = time.perf_counter()
-        service, stats = timed(lambda p=portee: calculer(p.perimetre, filtres), runs=runs, budget=budget)
+        service, stats = timed(
+            lambda p=portee: calculer(p.perimetre, filtres), runs=runs, budget=budget, warmup=warmup
+        )
         client = Client()
         client.force_login(portee.user)
         url = f"/statistiques/?perimetre={portee.perimetre.cle}"
@@ -271,12 +273,16 @@ def mesurer(runs: int = 30, budget: float = 20.0, progress=print) -> list[dict]:
             return response
 
         try:
-            pages, _ = timed(page, runs=runs, budget=budget)
+            pages, _ = timed(page, runs=runs, budget=budget, warmup=warmup)
         except RuntimeError as error:
             progress(f"  page indisponible : {error}")
             pages = None
         refs, ref = timed(
-            lambda p=portee: reference(p, filtres), runs=runs, warmup=1, budget=budget, min_runs=3
+            lambda p=portee: reference(p, filtres),
+            runs=runs,
+            warmup=min(1, warmup),
+            budget=budget,
+            min_runs=min(3, runs),
         )
         ecarts = comparer(stats, ref)
         result = Resultat(portee.nom, portee.lignes, service, pages, refs, not ecarts, ecarts, stats.source)

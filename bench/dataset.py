@@ -233,8 +233,16 @@ def build_reference(structures: int, advisors: int, rng: random.Random, today: d
     users += [
         User(email=f"hub-{r}@{DOMAIN}", first_name="Hub", last_name=r, password=password) for r in regions
     ]
-    users.append(User(email=f"operateur@{DOMAIN}", first_name="Opérateur", last_name="Banc", password=password,
-                      is_staff=True))  # fmt: skip
+    users.append(
+        User(
+            email=f"operateur@{DOMAIN}",
+            first_name="Opérateur",
+            last_name="Banc",
+            password=password,
+            is_staff=True,
+            is_superuser=True,
+        )
+    )  # fmt: skip (operators are superusers, as in the demo)
     users = User.objects.bulk_create(users, batch_size=2000)
     by_email = {u.email: u.pk for u in users}
 
@@ -289,6 +297,51 @@ def build_reference(structures: int, advisors: int, rng: random.Random, today: d
     reference = load_reference()
     reference.created = True
     return reference
+
+
+def ensure_candidats(n: int, seed: int = 3) -> int:
+    """``n`` available candidates (for the structures' candidate search in ``make load``), spread
+    over the communes by population; only the missing ones are created. Returns the count."""
+    from django.contrib.auth.hashers import make_password
+
+    from conseillers.enums import DistanceMax, PixNiveau
+    from conseillers.models import Conseiller
+    from conumapp.models import Commune, User
+
+    existing = Conseiller.objects.filter(legacy_id__startswith=f"{LEGACY_PREFIX}cand-").count()
+    if existing >= n:
+        return existing
+    rng = random.Random(seed + existing)
+    communes = list(
+        Commune.objects.filter(latitude__isnull=False)
+        .exclude(departement__code__startswith="97")
+        .values_list("code_insee", "departement_id", "latitude", "longitude", "population")
+    )
+    weights = [float(c[4] or 1) for c in communes]
+    password = make_password(None)
+    for start in range(existing, n, 5000):
+        stop = min(n, start + 5000)
+        users = User.objects.bulk_create(
+            [
+                User(
+                    email=f"candidat-{i}@{DOMAIN}", first_name="Candidat", last_name=str(i), password=password
+                )
+                for i in range(start, stop)
+            ]  # fmt: skip
+        )
+        rows = []
+        for i, user in zip(range(start, stop), users, strict=True):
+            code, dep, lat, lon, _pop = rng.choices(communes, weights)[0]
+            rows.append(
+                Conseiller(
+                    user_id=user.pk, prenom="Candidat", nom=f"Essai {i}", code_postal="00000", commune_id=code,
+                    departement_id=dep, latitude=lat, longitude=lon, disponible=rng.random() < 0.9,
+                    distance_max=rng.choice(DistanceMax.values), pix_niveau=rng.choice([None, *PixNiveau.values]),
+                    cv="cv/bench.pdf" if rng.random() < 0.6 else "", legacy_id=f"{LEGACY_PREFIX}cand-{i}",
+                )
+            )  # fmt: skip
+        Conseiller.objects.bulk_create(rows)
+    return n
 
 
 # --- CRA bodies --------------------------------------------------------------------------------------
@@ -616,6 +669,10 @@ def build(
     reference = load_reference()
     if not reference.advisors:
         reference = build_reference(structures, advisors, random.Random(seed), today)
+    else:  # data sets built before the operator became a superuser (admin pages of make load)
+        from conumapp.models import User
+
+        User.objects.filter(email=f"operateur@{DOMAIN}").update(is_staff=True, is_superuser=True)
     seconds_reference = time.perf_counter() - started
     before = count_bench_cras()
     missing = max(0, cras - before)
