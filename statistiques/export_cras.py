@@ -31,8 +31,11 @@ from datetime import timedelta
 from itertools import islice
 
 from django.core.files import File
-from django.db import transaction
-from django.db.models import QuerySet
+from django.db import connections, transaction
+from django.db.models import Case, F, Func, Max, Min, QuerySet, TextField, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, Coalesce, Concat, Left, LPad, NullIf
+from django.db.models.lookups import In
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -51,7 +54,7 @@ from cra.enums import (
     TypeLieu,
 )
 from cra.models import Cra
-from structures.models import Membre
+from structures.models import Membre, Structure
 
 from .filtres import Filtres, FiltresForm
 from .perimetres import Perimetre, perimetre_par_cle
@@ -62,7 +65,7 @@ CHUNK = 5000
 CLAIM_TIMEOUT = timedelta(hours=1)  # a running export older than this is taken over
 CSV_DELIMITER = ";"
 BOM = "\ufeff"
-ORDRE = ("date", "id")
+ORDRE = ("id",)
 XLSX_MAX_ROWS_PER_SHEET = 1_000_000  # Excel's limit is 1,048,576 rows per sheet
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -73,6 +76,8 @@ CONTENT_TYPES = {
 _COMPTES = [(prefix, member) for prefix, enum in COMPTES for member in enum]
 _COMPTE_TITRES = {"age": "Âge", "genre": "Genre", "statut": "Statut"}
 
+# Columns read from the database, in this order; the public counts arrive as ONE text column
+# ("3;0;…", built by the database: fewer columns to fetch and parse per row).
 FIELDS = (
     "id",
     "date",
@@ -91,14 +96,14 @@ FIELDS = (
     "niveau",
     "oriente",
     "structure_redirection",
-    *(f"{prefix}_{member.value}" for prefix, member in _COMPTES),
+    "_comptes",
     "note",
     "structure_id",
-    "structure__nom",
     "departement_code",
     "region_code",
     "conseiller_id",
 )
+COMPTE_FIELDS = tuple(f"{prefix}_{member.value}" for prefix, member in _COMPTES)
 
 HEADERS = (
     "Identifiant",
@@ -127,46 +132,70 @@ HEADERS = (
     "Identifiant du conseiller",
 )
 
-_N_COMPTES = len(_COMPTES)
-_FIRST_COMPTE = FIELDS.index(f"{_COMPTES[0][0]}_{_COMPTES[0][1].value}")
 _COMMUNE = FIELDS.index("commune_code")
+_STRUCTURE = FIELDS.index("structure_id")
 
 _TYPES = dict(TypeCra.choices)
 _LIEUX = dict(TypeLieu.choices)
 _NIVEAUX = {"": "", **dict(Autonomie.choices), **dict(Niveau.choices)}
 _REDIRECTIONS = {"": "", **dict(StructureRedirection.choices)}
 _ORIENTE = {True: "Oui", False: "Non", None: ""}
-_MATERIEL_MEMBERS = list(Materiel)
-_THEME_MEMBERS = list(Thematique)
+_MATERIEL_LABELS = [m.label for m in Materiel]
+_THEME_LABELS = [m.label for m in Thematique]
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _labels_of(bits: int, members) -> str:
-    return ", ".join(m.label for i, m in enumerate(members) if bits >> i & 1)
+def texte(value: str | None) -> str:
+    """Free text as a harmless cell: a leading ``= + - @`` would make spreadsheets run a formula
+    (CSV / formula injection), so such a value gets a leading apostrophe."""
+    if not value:
+        return ""
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
-# Equipment: 5 codes, every combination precomputed.
-_MATERIELS = {bits: _labels_of(bits, _MATERIEL_MEMBERS) for bits in range(1 << len(_MATERIEL_MEMBERS))}
+def _csv(value: str) -> str:
+    """One CSV field (``;``-separated, RFC 4180 quoting only when needed)."""
+    if ";" in value or '"' in value or "\n" in value or "\r" in value:
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def _labels_of(bits: int, labels: list[str]) -> str:
+    out = []
+    index = 0
+    while bits:
+        if bits & 1:
+            out.append(labels[index] if index < len(labels) else "")
+        bits >>= 1
+        index += 1
+    return ", ".join(label for label in out if label)
 
 
 class _Memo(dict):
-    """bits → labels, computed once per distinct combination (bounded in practice)."""
+    """bits → labels, computed once per distinct combination (a bounded cache)."""
 
-    def __init__(self, members):
+    def __init__(self, labels, quote=False):
         super().__init__()
-        self.members = members
+        self.labels, self.quote = labels, quote
 
     def __missing__(self, bits):
-        value = _labels_of(bits or 0, self.members)
+        value = _labels_of(bits or 0, self.labels)
+        if self.quote:
+            value = _csv(value)
         if len(self) < 100_000:
             self[bits] = value
         return value
 
 
-class _StructureIds(dict):
-    def __missing__(self, pk):
-        value = f"STR-{pk:06d}" if pk else ""
-        self[pk] = value
-        return value
+class _Libelles(dict):
+    """code → label; an unknown code (legacy data) shows as itself rather than failing mid-export."""
+
+    def __missing__(self, key):
+        return _csv(str(key or ""))
+
+
+def _quoted(mapping: dict) -> dict:
+    return _Libelles({key: _csv(value) for key, value in mapping.items()})
 
 
 def cras_ordonnes(queryset: QuerySet[Cra]) -> QuerySet[Cra]:
@@ -180,37 +209,101 @@ def lignes(queryset: QuerySet[Cra], *, chunk_size: int = CHUNK) -> Iterator[tupl
         yield from batch
 
 
-def _batches(queryset: QuerySet[Cra], chunk_size: int) -> Iterator[list[tuple]]:
-    rows = queryset.values_list(*FIELDS).iterator(chunk_size=chunk_size)
-    communes: dict[str, str] = {"": ""}
-    themes = _Memo(_THEME_MEMBERS)
-    structures = _StructureIds()
-    types, lieux, niveaux, redirections, oriente, materiels = (
-        _TYPES, _LIEUX, _NIVEAUX, _REDIRECTIONS, _ORIENTE, _MATERIELS,
-    )  # fmt: skip
-    first, last = _FIRST_COMPTE, _FIRST_COMPTE + _N_COMPTES
+class _Joindre(Func):
+    """``a || ';' || b || …`` in SQL (PostgreSQL and SQLite): flat, unlike nested ``Concat``
+    pairs (SQLite's parser overflows on 16 of them). The count columns are NOT NULL."""
+
+    arg_joiner = " || ';' || "
+    template = "(%(expressions)s)"
+    output_field = TextField()
+
+
+def _rows(queryset: QuerySet[Cra]) -> QuerySet:
+    comptes = _Joindre(*(Cast(name, TextField()) for name in COMPTE_FIELDS))
+    return queryset.annotate(_comptes=comptes).values_list(*FIELDS)
+
+
+class _Noms:
+    """Commune and structure names, looked up once per chunk for the keys not seen yet."""
+
+    def __init__(self):
+        self.communes: dict[str, str] = {"": ""}
+        self.structures: dict[int | None, tuple[str, str]] = {None: ("", "")}
+
+    def charger(self, batch) -> None:
+        codes = {row[_COMMUNE] for row in batch}.difference(self.communes)
+        if codes:
+            found = dict(Commune.objects.filter(code_insee__in=codes).values_list("code_insee", "nom"))
+            self.communes.update({code: found.get(code, "") for code in codes})
+        ids = {row[_STRUCTURE] for row in batch}.difference(self.structures)
+        if ids:
+            found = dict(Structure.objects.filter(pk__in=ids).values_list("pk", "nom"))
+            self.structures.update({pk: (f"STR-{pk:06d}", texte(found.get(pk, ""))) for pk in ids})
+
+
+def _chunks(queryset: QuerySet[Cra], chunk_size: int) -> Iterator[tuple[list[tuple], _Noms]]:
+    rows = _rows(queryset).iterator(chunk_size=chunk_size)
+    noms = _Noms()
     while True:
         batch = list(islice(rows, chunk_size))
         if not batch:
             return
-        missing = {row[_COMMUNE] for row in batch}.difference(communes)
-        if missing:
-            found = dict(Commune.objects.filter(code_insee__in=missing).values_list("code_insee", "nom"))
-            communes.update({code: found.get(code, "") for code in missing})
+        noms.charger(batch)
+        yield batch, noms
+
+
+def _batches(queryset: QuerySet[Cra], chunk_size: int) -> Iterator[list[tuple]]:
+    """Typed rows (for XLSX and ``lignes``)."""
+    themes = _Memo(_THEME_LABELS)
+    materiels = _Memo(_MATERIEL_LABELS)
+    types, lieux, niveaux, redirections, oriente = _TYPES, _LIEUX, _NIVEAUX, _REDIRECTIONS, _ORIENTE
+    for batch, noms in _chunks(queryset, chunk_size):
+        communes, structures = noms.communes, noms.structures
         out = []
         append = out.append
-        for row in batch:
-            (pk, day, type_, participants, recurrents, type_lieu, code_postal, commune, duree, titre,
-             materiel, thematiques, tags, autonomie, niveau, oriente_, redirection) = row[:first]  # fmt: skip
-            note, structure_id, structure_nom, departement, region, conseiller_id = row[last:]
+        for (pk, day, type_, participants, recurrents, type_lieu, code_postal, commune, duree, titre, materiel,
+             thematiques, tags, autonomie, niveau, oriente_, redirection, comptes, note, structure_id,
+             departement, region, conseiller_id) in batch:  # fmt: skip
+            ident, nom = structures[structure_id]
             append((
                 pk, day, types.get(type_, type_), participants, recurrents, lieux.get(type_lieu, type_lieu),
-                code_postal, communes[commune], commune, duree, titre, materiels[materiel & 31],
-                themes[thematiques], tags, niveaux.get(autonomie or niveau, ""), oriente[oriente_],
-                redirections.get(redirection, redirection), *row[first:last], note,
-                structures[structure_id], structure_nom or "", departement, region, conseiller_id,
+                code_postal, communes[commune], commune, duree, texte(titre), materiels[materiel],
+                themes[thematiques], texte(tags), niveaux.get(autonomie or niveau, ""), oriente[oriente_],
+                redirections.get(redirection, redirection), *map(int, comptes.split(";")), texte(note),
+                ident, nom, departement, region, conseiller_id,
             ))  # fmt: skip
         yield out
+
+
+def _lignes_texte(queryset: QuerySet[Cra], chunk_size: int) -> Iterator[tuple[int, str]]:
+    """(rows, CSV text) per chunk: each line built by one f-string, labels quoted in advance."""
+    themes = _Memo(_THEME_LABELS, quote=True)
+    materiels = _Memo(_MATERIEL_LABELS, quote=True)
+    types, lieux = _quoted(_TYPES), _quoted(_LIEUX)
+    niveaux, redirections, oriente = _quoted(_NIVEAUX), _quoted(_REDIRECTIONS), _ORIENTE
+    quoted_communes: dict[str, str] = {}
+    quoted_structures: dict[int | None, str] = {}
+    for batch, noms in _chunks(queryset, chunk_size):
+        for code, nom in noms.communes.items():
+            if code not in quoted_communes:
+                quoted_communes[code] = _csv(nom)
+        for pk, (ident, nom) in noms.structures.items():
+            if pk not in quoted_structures:
+                quoted_structures[pk] = f"{ident};{_csv(nom)}"
+        out = []
+        append = out.append
+        for (pk, day, type_, participants, recurrents, type_lieu, code_postal, commune, duree, titre, materiel,
+             thematiques, tags, autonomie, niveau, oriente_, redirection, comptes, note, structure_id,
+             departement, region, conseiller_id) in batch:  # fmt: skip
+            append(
+                f"{pk};{day};{types[type_]};{participants};{recurrents};{lieux[type_lieu]};{code_postal};"
+                f"{quoted_communes[commune]};{commune};{duree};{_csv(texte(titre)) if titre else ''};"
+                f"{materiels[materiel]};{themes[thematiques]};{_csv(texte(tags)) if tags else ''};"
+                f"{niveaux[autonomie or niveau]};{oriente[oriente_]};{redirections[redirection]};{comptes};"
+                f"{_csv(texte(note)) if note else ''};{quoted_structures[structure_id]};{departement};{region};"
+                f"{conseiller_id}\n"
+            )
+        yield len(out), "".join(out)
 
 
 def lignes_csv(queryset: QuerySet[Cra], *, chunk_size: int = CHUNK) -> Iterator[bytes]:
@@ -222,29 +315,166 @@ def lignes_csv(queryset: QuerySet[Cra], *, chunk_size: int = CHUNK) -> Iterator[
         yield block
 
 
+def _entete() -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\n").writerow(HEADERS)
+    return (BOM + buffer.getvalue()).encode("utf-8")
+
+
 def _blocs_csv(queryset: QuerySet[Cra], chunk_size: int = CHUNK) -> Iterator[tuple[int, bytes]]:
     """(rows in the block, bytes): the header block first (0 rows), then one per chunk."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n")
-    buffer.write(BOM)
-    writer.writerow(HEADERS)
-    yield 0, buffer.getvalue().encode("utf-8")
-    for batch in _batches(queryset, chunk_size):
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerows(batch)
-        yield len(batch), buffer.getvalue().encode("utf-8")
+    yield 0, _entete()
+    if connections[queryset.db].vendor == "postgresql":
+        yield from _copy_csv(queryset)
+        return
+    for count, text in _lignes_texte(queryset, chunk_size):
+        yield count, text.encode("utf-8")
+
+
+# --- PostgreSQL: the database writes the CSV (COPY … TO STDOUT) ------------------------------
+# Same columns, labels and quoting as ``_lignes_texte`` (a test compares both on PostgreSQL),
+# several times faster: no per-row Python work at all.
+
+COPY_BLOCK = 256 * 1024
+PARTS = 20  # background CSV export on PostgreSQL: progress in 5 % steps of the id range
+
+
+def _libelle(field: str, choices, default=None):
+    whens = [When(**{field: code}, then=Value(label)) for code, label in choices]
+    return Case(*whens, default=default if default is not None else F(field), output_field=TextField())
+
+
+def _bits_sql(column: str, labels: list[str]) -> RawSQL:
+    """Labels of a bit set, in SQL: per group of 5 bits, one lookup in a constant array of the 32
+    pre-joined label combinations; ``concat_ws`` joins the groups (skipping empty ones)."""
+    groupes, params = [], []
+    for start in range(0, len(labels), 5):
+        part = labels[start : start + 5]
+        params.append([_labels_of(bits, part) or None for bits in range(32)])
+        groupes.append(f'(%s::text[])[(("cra_cra"."{column}" >> {start}) & 31) + 1]')
+    # Column names are this module's constants; labels are query parameters.
+    return RawSQL(f"concat_ws(', ', {', '.join(groupes)})", params, output_field=TextField())  # noqa: S611
+
+
+def _sans_formule(field: str):
+    return Case(
+        When(In(Left(F(field), 1), list(_FORMULA_STARTS)), then=Concat(Value("'"), F(field))),
+        default=F(field),
+        output_field=TextField(),
+    )
+
+
+def _texte_sql(expression):
+    """Empty text as NULL: COPY writes NULL as nothing, an empty string as ``""``."""
+    return NullIf(expression, Value(""), output_field=TextField())
+
+
+def _colonnes_sql() -> list:
+    identifiant = Concat(Value("STR-"), LPad(Cast("structure_id", TextField()), 6, Value("0")))
+    return [
+        F("id"),
+        F("date"),
+        _texte_sql(_libelle("type", TypeCra.choices)),
+        F("participants"),
+        F("participants_recurrents"),
+        _texte_sql(_libelle("type_lieu", TypeLieu.choices)),
+        _texte_sql(F("code_postal")),
+        _texte_sql(RawSQL('"x_commune"."nom"', (), output_field=TextField())),  # noqa: S611 - see copy_sql
+        _texte_sql(F("commune_code")),
+        F("duree"),
+        _texte_sql(_sans_formule("titre_atelier")),
+        _texte_sql(_bits_sql("materiel", _MATERIEL_LABELS)),
+        _texte_sql(_bits_sql("thematiques", _THEME_LABELS)),
+        _texte_sql(_sans_formule("tags")),
+        _texte_sql(
+            Case(
+                *[When(autonomie=code, then=Value(label)) for code, label in Autonomie.choices],
+                *[When(niveau=code, then=Value(label)) for code, label in Niveau.choices],
+                default=Coalesce(NullIf(F("autonomie"), Value("")), F("niveau")),
+                output_field=TextField(),
+            )
+        ),
+        Case(
+            When(oriente=True, then=Value("Oui")),
+            When(oriente=False, then=Value("Non")),
+            default=None,
+            output_field=TextField(),
+        ),  # fmt: skip
+        _texte_sql(_libelle("structure_redirection", StructureRedirection.choices)),
+        *(F(name) for name in COMPTE_FIELDS),
+        _texte_sql(_sans_formule("note")),
+        Case(
+            When(structure_id__isnull=True, then=Value(None)),
+            When(structure_id__gte=1_000_000, then=Concat(Value("STR-"), Cast("structure_id", TextField()))),
+            default=identifiant,
+            output_field=TextField(),
+        ),
+        _texte_sql(_sans_formule("structure__nom")),
+        _texte_sql(F("departement_code")),
+        _texte_sql(F("region_code")),
+        F("conseiller_id"),
+    ]
+
+
+def copy_sql(queryset: QuerySet[Cra]) -> tuple[str, tuple]:
+    """The ``COPY (SELECT …) TO STDOUT`` statement of the export, with its parameters."""
+    colonnes = {f"x{i:02d}": expression for i, expression in enumerate(_colonnes_sql())}
+    select = queryset.annotate(**colonnes).values_list(*colonnes)
+    sql, params = select.query.sql_with_params()
+    # The commune's name: a hash join on the referential (a correlated subquery costs 4× more).
+    main_from = ' FROM "cra_cra"'
+    position = sql.index(main_from) + len(main_from)
+    sql = (
+        sql[:position]
+        + ' LEFT OUTER JOIN "conumapp_commune" "x_commune" ON ("x_commune"."code_insee" = "cra_cra"."commune_code")'
+        + sql[position:]
+    )
+    return f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, DELIMITER ';', ENCODING 'UTF8')", params
+
+
+def _copy_csv(queryset: QuerySet[Cra]) -> Iterator[tuple[int, bytes]]:
+    sql, params = copy_sql(queryset)
+    connection = connections[queryset.db]
+    with connection.cursor() as cursor, cursor.cursor.copy(sql, params) as copy:
+        buffer = bytearray()
+        rows = 0
+        for data in copy:  # one CopyData message per row
+            buffer += data
+            rows += 1
+            if len(buffer) >= COPY_BLOCK:
+                yield rows, bytes(buffer)
+                buffer.clear()
+                rows = 0
+        if buffer:
+            yield rows, bytes(buffer)
 
 
 def ecrire_csv(queryset: QuerySet[Cra], fichier, *, progression=None) -> int:
-    """Write the CSV into a binary file; ``progression(rows_done)`` after each chunk. Returns rows."""
+    """Write the CSV into a binary file; ``progression(rows_done)`` after each part. Returns rows.
+
+    On PostgreSQL the rows come in id slices (one COPY each, 5 % of the id range): the
+    connection is free between two slices to record the progress."""
+    if connections[queryset.db].vendor != "postgresql":
+        total = 0
+        for count, block in _blocs_csv(queryset):
+            fichier.write(block)
+            if count:
+                total += count
+                if progression:
+                    progression(total)
+        return total
+    fichier.write(_entete())
+    bornes = queryset.order_by().aggregate(debut=Min("id"), fin=Max("id"))
+    if bornes["debut"] is None:
+        return 0
+    pas = (bornes["fin"] - bornes["debut"]) // PARTS + 1
     total = 0
-    for count, block in _blocs_csv(queryset):
-        fichier.write(block)
-        if count:
+    for debut in range(bornes["debut"], bornes["fin"] + 1, pas):
+        for count, block in _copy_csv(queryset.filter(id__gte=debut, id__lt=debut + pas)):
+            fichier.write(block)
             total += count
-            if progression:
-                progression(total)
+        if progression:
+            progression(total)
     return total
 
 

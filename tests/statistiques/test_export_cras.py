@@ -186,7 +186,7 @@ def test_xlsx_is_a_file_response_with_the_same_rows(client, donnees):
 def test_lignes_csv_generator_and_no_query_per_row(donnees):
     queryset = export_cras.cras_ordonnes(Cra.objects.actifs())
     blocks = list(export_cras.lignes_csv(queryset, chunk_size=2))
-    assert blocks[0].startswith("\ufeff".encode()) and b"\r\n" in blocks[0]
+    assert blocks[0].startswith("\ufeff".encode()) and blocks[0].endswith(b"\n")
     text = b"".join(blocks).decode("utf-8-sig")
     assert len(list(csv.reader(io.StringIO(text), delimiter=";"))) == 1 + 5
     with CaptureQueriesContext(connection) as few:
@@ -302,3 +302,28 @@ def test_old_exports_are_purged_with_their_files(
     assert purger_exports_cras.delay().get() == 1
     assert not ExportCra.objects.exists() and not storage.exists(name)
     assert purger_exports_cras.delay().get() == 0
+
+
+def test_postgresql_copy_writes_exactly_the_python_csv(donnees, postgres_only):
+    """On PostgreSQL the database writes the CSV (COPY); it must equal the portable path, byte
+    for byte, including quoting, empty values, labels and the formula guard."""
+    a1 = donnees["a1"]
+    CraFactory(conseiller=a1, note='=HYPERLINK("x");2', tags="a;b", titre_atelier='Dit "bonjour"\nà tous',
+               thematiques=bits_of(list(Thematique)[:30], Thematique), materiel=31, oriente=None,
+               structure=None, departement_code="", region_code="", commune_code="99999")  # fmt: skip
+    CraFactory(conseiller=a1, note="-5 points", tags="", type_lieu="domicile", structure_redirection="autre",
+               oriente=True, autonomie="partiellement_autonome")  # fmt: skip
+    queryset = export_cras.cras_ordonnes(Cra.objects.actifs())
+    python = "".join(text for _count, text in export_cras._lignes_texte(queryset, 3)).encode()
+    blocks = list(export_cras._copy_csv(queryset))
+    assert b"".join(block for _count, block in blocks) == python
+    assert sum(count for count, _block in blocks) == 7
+    assert b"'=HYPERLINK" in python and b"'-5 points" in python
+
+
+def test_formula_injection_is_neutralised(client, donnees):
+    CraFactory(conseiller=donnees["a1"], note="=1+1", tags="@SUM(A1)", titre_atelier="")
+    client.force_login(donnees["a1"].user)
+    rows = _rows(client.get(reverse(URL), {"format": "csv"}))
+    assert any(r[rows[0].index("Notes supplémentaires")] == "'=1+1" for r in rows[1:])
+    assert any(r[rows[0].index("Tags")] == "'@SUM(A1)" for r in rows[1:])
