@@ -10,7 +10,7 @@ from importlib import import_module
 
 from django.apps import apps
 
-CONUM_APPS = ["conumapp", "structures", "conventions", "conseillers", "formation", "cra"]
+CONUM_APPS = ["conumapp", "structures", "conventions", "conseillers", "formation", "cra", "statistiques"]
 
 
 def declared_tasks() -> dict[str, dict]:

@@ -7,8 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from conumapp.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoContext
-
-CONUM_APPS = ["conumapp", "structures", "conventions", "conseillers", "formation", "cra"]
+from conumapp.periodic import CONUM_APPS
 
 
 class Command(BaseCommand):
