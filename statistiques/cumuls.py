@@ -144,6 +144,8 @@ def reconstruire() -> None:
     """Recompute the whole rollup from the raw rows."""
     with transaction.atomic(), connection.cursor() as cursor:
         _verrou(cursor)
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL work_mem = '256MB'")  # the GROUP BY of every row stays in memory
         CleSale.objects.filter(en_cours=False).update(en_cours=True)
         for model in (CumulJour, CumulMois, ActiviteJour):
             model.objects.all().delete()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.db import connection
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, Concat, Replace, TruncMonth
 from django.utils import timezone
@@ -254,32 +255,61 @@ def _nb_conseillers(perimetre: Perimetre, filtres: Filtres, debut: date, *, rafr
     return qs.aggregate(n=Count("conseiller_id", distinct=True))["n"]
 
 
-def _sommes() -> dict:
-    return {f"s_{name}": _somme(name) for name in COMPTEURS}
-
-
-def _lire(qs: QuerySet, mois: str) -> list[dict]:
-    """Rows ``{"mois": …, <counter>: …}`` of a queryset grouped by ``mois`` with ``s_<counter>``."""
-    return [
-        {"mois": row[mois], **{name: row[f"s_{name}"] for name in COMPTEURS}}
-        for row in qs.values(mois).annotate(**_sommes()).order_by()
-    ]
+def _select_cumul(
+    model,
+    mois_sql: str,
+    mois_params,
+    dates: list[tuple[str, str, date]],
+    perimetre: Perimetre,
+    filtres: Filtres,
+):
+    """``SELECT <month>, SUM(<counter>)… FROM <rollup> WHERE … GROUP BY 1``, written directly:
+    the ORM would spend longer compiling 80 aggregates than PostgreSQL spends summing them.
+    ``dates``: (column, operator, value) conditions, OR-ed by pairs (see ``_par_mois_cumul``)."""
+    quote = connection.ops.quote_name
+    where, params = [], list(mois_params)
+    if dates:
+        groups = []
+        for i in range(0, len(dates), 2):
+            (c1, op1, v1), (c2, op2, v2) = dates[i], dates[i + 1]
+            groups.append(f"({quote(c1)} {op1} %s AND {quote(c2)} {op2} %s)")
+            params += [v1, v2]
+        where.append("(" + " OR ".join(groups) + ")")
+    for column, values in (
+        ("region_code", perimetre.codes if perimetre.niveau == "region" else None),
+        ("departement_code", perimetre.codes if perimetre.niveau == "departement" else None),
+        ("region_code", [filtres.region] if filtres.region else None),
+        ("departement_code", [filtres.departement] if filtres.departement else None),
+        ("type", [filtres.type] if filtres.type else None),
+    ):
+        if values is not None:
+            where.append(f"{quote(column)} IN ({', '.join(['%s'] * len(values))})" if values else "1 = 0")
+            params += list(values)
+    sums = ", ".join(f"SUM({quote(name)})" for name in COMPTEURS)
+    sql = (
+        f"SELECT {mois_sql}, {sums} FROM {quote(model._meta.db_table)} "  # noqa: S608 - metadata only
+        f"WHERE {' AND '.join(where) or '1 = 1'} GROUP BY 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [{"mois": row[0], **dict(zip(COMPTEURS, row[1:], strict=True))} for row in cursor.fetchall()]
 
 
 def _par_mois_cumul(perimetre: Perimetre, filtres: Filtres) -> list[dict]:
     """Every counter per month from the rollup: whole months from ``CumulMois``, the partial
     months at both ends from ``CumulJour`` (two queries)."""
+    if not perimetre.territorial:
+        raise ValueError("Les cumuls ne servent que les périmètres territoriaux.")
     premier, dernier = _mois_entiers(filtres.debut, filtres.fin)
-    entiers = Q(mois__gte=premier, mois__lte=dernier)
     if premier <= dernier:
-        jours = Q(jour__gte=filtres.debut, jour__lt=premier) | Q(
-            jour__gte=_mois_suivant(dernier), jour__lte=filtres.fin
-        )
+        jours = [("jour", ">=", filtres.debut), ("jour", "<", premier)]
+        jours += [("jour", ">=", _mois_suivant(dernier)), ("jour", "<=", filtres.fin)]
     else:
-        jours = Q(jour__gte=filtres.debut, jour__lte=filtres.fin)
-    mois = _territoire(CumulMois.objects.filter(perimetre.condition_cras()).filter(entiers), filtres)
-    rows = _lire(mois.order_by(), "mois")
-    return rows + _lire(_cumuls(perimetre, filtres, jours).order_by().annotate(_m=TruncMonth("jour")), "_m")
+        jours = [("jour", ">=", filtres.debut), ("jour", "<=", filtres.fin)]
+    entiers = [("mois", ">=", premier), ("mois", "<=", dernier)]
+    mois_jour, mois_params = connection.ops.date_trunc_sql("month", connection.ops.quote_name("jour"), ())
+    rows = _select_cumul(CumulMois, connection.ops.quote_name("mois"), (), entiers, perimetre, filtres)
+    return rows + _select_cumul(CumulJour, mois_jour, mois_params, jours, perimetre, filtres)
 
 
 def _par_mois_brut(perimetre: Perimetre, filtres: Filtres) -> list[dict]:

@@ -194,6 +194,7 @@ def test_rollup_follows_cra_services_and_import(jeu):
     from cra.services import cra_creer, cra_modifier, cra_restaurer, cra_supprimer
     from statistiques.models import CleSale
     from tests.cra.factories import CraFactory
+    from tests.cra.test_import import v1 as v1_line
 
     cumuls.rafraichir()
     f = jeu.periode
@@ -215,14 +216,12 @@ def test_rollup_follows_cra_services_and_import(jeu):
     assert national_cras() == 7
     cra_restaurer(cra=new, by=jeu.a4.user)
     assert national_cras() == 8
-    rows = [
-        CraFactory.build(conseiller=jeu.a1, date=date(2026, 4, d), source="v2", source_id=f"x{d}")
-        for d in (1, 2)
-    ]
-    importer._insert(rows)
-    assert Cra.objects.filter(source="v2").count() == 2
+    lines = [v1_line(f"b{d}", dateAccompagnement={"$date": f"2026-04-0{d}T10:00:00.000Z"}) for d in (1, 2)]
+    assert importer.import_lines(lines, fmt="v1", dry_run=False).importees == 2
+    assert Cra.objects.filter(source="v1").count() == 2
     s = calculer(PERIMETRE_NATIONAL, f)
     assert s.source == "cumul" and s.cras == 10
+    # The imported CRAs' département comes from their postcode (69001).
     assert calculer(Perimetre("departement", ("69",)), f).cras == 5 + 2
 
 
