@@ -5,18 +5,23 @@ described by counts only (CRAs are non-nominative): no name, no email, no contac
 
 Speed and memory (targets in DESIGN.md: ≥ 100,000 rows/s, first byte < 1 s, < 200 MB):
 
-* rows are read with ``values_list(...).iterator(chunk_size=CHUNK)``: a server-side cursor on
-  PostgreSQL, ``fetchmany`` on SQLite; never a list of model instances;
-* every label is precomputed (enumerations, equipment bit sets) or memoised (theme bit sets,
-  structure identifiers); commune names are looked up once per chunk for the codes not seen
-  yet (one query per chunk at most, never per row);
-* CSV is produced a chunk at a time (``csv.writer.writerows`` into a buffer, one ``encode``)
-  and handed to a ``StreamingHttpResponse``;
+* PostgreSQL CSV: see below (COPY); elsewhere and for XLSX, rows are read with
+  ``values_list(...).iterator(chunk_size=CHUNK)`` (never model instances), the public counts
+  joined into one column by the database;
+* every label is precomputed (enumerations) or memoised (bit sets); commune and structure
+  names are looked up once per chunk for the keys not seen yet (never one query per row);
+* CSV goes out a chunk at a time through a ``StreamingHttpResponse``;
 * XLSX uses openpyxl's ``write_only`` workbook saved into a temporary file, served as a
   ``FileResponse``: rows never accumulate in memory.
 
 ``lignes(queryset)`` (row tuples) and ``lignes_csv(queryset)`` (bytes blocks) are the
 entry points used by the views, the background task and ``make bench``.
+
+On PostgreSQL the CSV is written by the database itself (``COPY (SELECT …) TO STDOUT``, labels
+and quoting in SQL, commune names by a hash join): no Python work per row. Elsewhere (SQLite)
+each line is one f-string. ``test_postgresql_copy_writes_exactly_the_python_csv`` proves both
+paths write the same bytes. Free text (note, tags, workshop title, structure name) starting
+with ``= + - @`` gets a leading apostrophe so that no spreadsheet runs it as a formula.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ import csv
 import io
 import logging
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from itertools import islice
@@ -310,6 +315,9 @@ def lignes_csv(queryset: QuerySet[Cra], *, chunk_size: int = CHUNK) -> Iterator[
     """The CSV file as bytes blocks: BOM + header first, then one block per chunk of rows.
 
     ``;``-separated, UTF-8 with BOM (Excel opens it with the accents right), dates ISO 8601.
+    On PostgreSQL the rows come from one ``COPY … TO STDOUT`` (blocks of ~256 KB): while the
+    generator is suspended the connection is busy, so consume it fully (or close it) before
+    running another query on the same connection.
     """
     for _count, block in _blocs_csv(queryset, chunk_size):
         yield block
@@ -518,10 +526,6 @@ def xlsx_temporaire(queryset: QuerySet[Cra]):
 
 def nom_fichier(fmt: str, today) -> str:
     return f"cra-{today:%Y-%m-%d}.{fmt}"
-
-
-def headers() -> Iterable[str]:
-    return HEADERS
 
 
 # --- Who exports what ----------------------------------------------------------------------
