@@ -204,7 +204,9 @@ def _quoted(mapping: dict) -> dict:
 
 
 def cras_ordonnes(queryset: QuerySet[Cra]) -> QuerySet[Cra]:
-    """The export order: by date, then filing order (index ``cra_date`` + incremental sort)."""
+    """The export order: filing order (primary key). Measured on 900,000 rows: the first rows
+    leave after 0.4 s in id order, after 6.5 s in date order (PostgreSQL sorts everything before
+    the first row of a COPY); users sort by date in their spreadsheet."""
     return queryset.order_by(*ORDRE)
 
 
