@@ -291,3 +291,14 @@ def test_favicon_is_served_to_anyone_and_named_by_the_admin(client):
     admin_page = client.get(reverse("admin:index")).content.decode()
     assert 'rel="icon" href="/static/dsfr/dist/favicon/favicon.svg"' in admin_page
     assert "Conum — back office" in admin_page  # the admin's own branding is kept
+
+
+@pytest.mark.django_db
+def test_allauth_rate_limits_answer_with_the_french_429(client, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "reset_password": "2/m/ip"}
+    for _ in range(2):
+        response = client.post(reverse("account_reset_password"), {"email": "quelquun@exemple.fr"})
+        assert response.status_code == 302
+    response = client.post(reverse("account_reset_password"), {"email": "quelquun@exemple.fr"})
+    assert response.status_code == 429
+    assert "<h1>Trop de tentatives</h1>" in response.content.decode()
