@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from importlib import import_module
 
 import pytest
 from django.core.files.base import ContentFile
@@ -55,6 +56,7 @@ def pdf_with(marker: str) -> bytes:
 @dataclass
 class World:
     users: dict = field(default_factory=dict)  # role -> user (None for anonymous)
+    sessions: dict = field(default_factory=dict)  # role -> session key of a logged-in session
     objects: dict = field(default_factory=dict)  # name -> object
 
     def __getattr__(self, name):
@@ -219,7 +221,21 @@ def build_world() -> World:
     assert structure_a.region_id != structure_b.region_id
     assert structure_a.departement_id != structure_b.departement_id
     w.objects["salaire"] = Decimal("2000.00")
+    w.sessions = {role: _session_for(user) for role, user in w.users.items() if user is not None}
     return w
+
+
+def _session_for(user) -> str:
+    """A logged-in session made once per module (what ``client.force_login`` does per request)."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = user._meta.pk.value_to_string(user)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.save()
+    return store.session_key
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -119,11 +120,16 @@ class Result:
     content: bytes
 
 
-def request_as(user, method: str, url: str, *, data=None, query=None, files_dir=None) -> Result:
-    """One request as ``user`` (None: anonymous), inside a savepoint rolled back afterwards."""
+def request_as(user, method: str, url: str, *, data=None, query=None, files_dir=None, session=None) -> Result:
+    """One request as ``user`` (None: anonymous), inside a savepoint rolled back afterwards.
+
+    ``session``: the key of a session already logged in as ``user`` (faster than logging in).
+    """
     client = Client(raise_request_exception=True)
     with transaction.atomic():
-        if user is not None:
+        if session is not None:
+            client.cookies[settings.SESSION_COOKIE_NAME] = session
+        elif user is not None:
             client.force_login(user)
         before = count_files(files_dir) if files_dir else 0
         with CaptureQueriesContext(connection) as captured:

@@ -78,7 +78,15 @@ def _check(world, files_dir, key, case, method):
             continue
         data = case.data(world) if (method == "POST" and case.data) else None
         query = case.query(world) if case.query else None
-        result = request_as(world.users[role], method, url, data=data, query=query, files_dir=files_dir)
+        result = request_as(
+            world.users[role],
+            method,
+            url,
+            data=data,
+            query=query,
+            files_dir=files_dir,
+            session=world.sessions.get(role),
+        )
         where = f"{method} {key}[{case.label}] ({url}) en tant que {role}"
         if result.outcome != want:
             problems.append(f"{where} : attendu {want}, obtenu {result.outcome}")
@@ -160,7 +168,9 @@ def _admin_problems(world, files_dir, role, patterns, methods):
         url = admin_url(pattern, world)
         want = T.ADMIN_EXCEPTIONS.get(pattern.key, T.ADMIN_DEFAULT)[role]
         for method in methods:
-            result = request_as(user, method, url, data={"_save": "1"}, files_dir=files_dir)
+            result = request_as(
+                user, method, url, data={"_save": "1"}, files_dir=files_dir, session=world.sessions.get(role)
+            )
             where = f"{method} {pattern.key} ({url}) en tant que {role}"
             if result.outcome != want:
                 problems.append(f"{where} : attendu {want}, obtenu {result.outcome}")
@@ -200,7 +210,7 @@ def test_admin_lets_the_operator_in(world):
         f"admin:{m._meta.app_label}_{m._meta.model_name}_changelist" for m in admin.site._registry
     ]
     for key in keys:
-        result = request_as(user, "GET", reverse(key))
+        result = request_as(user, "GET", reverse(key), session=world.sessions["operateur"])
         if result.outcome != 200:
             problems.append(f"GET {key} en tant qu'opérateur : attendu 200, obtenu {result.outcome}")
     assert not problems, "\n".join(problems)
