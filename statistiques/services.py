@@ -252,7 +252,8 @@ def _nb_conseillers(perimetre: Perimetre, filtres: Filtres, debut: date, *, rafr
             qs = qs.filter(structure_id=filtres.structure)
         if filtres.conseiller:
             qs = qs.filter(conseiller_id=filtres.conseiller)
-    return qs.aggregate(n=Count("conseiller_id", distinct=True))["n"]
+    # COUNT(*) over SELECT DISTINCT: a hash aggregate, faster than COUNT(DISTINCT …)'s sort.
+    return qs.order_by().values("conseiller_id").distinct().count()
 
 
 def _select_cumul(
