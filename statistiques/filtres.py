@@ -171,19 +171,21 @@ class FiltresForm(forms.Form):
             )
             self._verifier[name] = qs
         else:
-            self.fields[name].choices = [("", f"Tous les {label}"), *((o.pk, str(o)) for o in qs)]
+            self.fields[name].choices = [("", label), *((o.pk, str(o)) for o in qs)]
 
     def _structures(self):
         self._verifier = getattr(self, "_verifier", {})
         self._choix_ou_nombre(
-            "structure", self._structures_qs().order_by("nom", "pk").only("pk", "nom"), "structures"
+            "structure",
+            self._structures_qs().order_by("nom", "pk").only("pk", "nom"),
+            "Toutes les structures",
         )
 
     def _conseillers(self):
         self._verifier = getattr(self, "_verifier", {})
         self._choix_ou_nombre(
             "conseiller", self._conseillers_qs().order_by("nom", "prenom", "pk").only("pk", "nom", "prenom"),
-            "conseillers",
+            "Tous les conseillers",
         )  # fmt: skip
 
     # --- validation -----------------------------------------------------------------------

@@ -9,6 +9,8 @@ def test_public_home_presents_both_entry_points(client):
     content = response.content.decode()
     assert "Engager un conseiller" in content
     assert "Devenir conseiller" in content
+    assert reverse("statistiques:publiques") in content  # public figures reachable without an account
+    assert reverse("donnees_ouvertes:index") in content
 
 
 @pytest.mark.django_db
