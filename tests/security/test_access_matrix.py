@@ -43,12 +43,39 @@ def entry_for(pattern):
     return None
 
 
-def test_every_url_has_an_entry():
-    missing = [f"{p.key} ({p.route})" for p in PATTERNS if entry_for(p) is None]
-    assert not missing, (
+def missing_entries(patterns) -> list[str]:
+    return [f"{p.key} ({p.route})" for p in patterns if entry_for(p) is None]
+
+
+def missing_message(missing) -> str:
+    return (
         "URL sans entrée dans la table d'accès : "
         + ", ".join(missing)
         + ". Ajoutez une ligne dans tests/security/access_table.py (format en tête du fichier)."
+    )
+
+
+def test_every_url_has_an_entry():
+    missing = missing_entries(PATTERNS)
+    assert not missing, missing_message(missing)
+
+
+def test_a_new_url_without_entry_is_reported():
+    """The walk sees a URL added anywhere (even nested in a namespace) and names it."""
+    from django.urls import include, path
+
+    from conumapp import urls as project_urls
+
+    new = [
+        path("nouveau/", include(([path("<int:pk>/secret/", lambda r, pk: None, name="secret")], "nouveau")))
+    ]
+    patterns = list(walk([*project_urls.urlpatterns, *new]))
+    assert missing_entries(patterns) == [
+        *missing_entries(PATTERNS),
+        "nouveau:secret (nouveau/<int:pk>/secret/)",
+    ]
+    assert "URL sans entrée dans la table d'accès : nouveau:secret" in missing_message(
+        missing_entries(patterns)[-1:]
     )
 
 
