@@ -169,3 +169,18 @@ def test_activation_page_then_login_asks_for_the_code(client, mfa_required, oper
     assert response["Location"] == "/admin/"
     assert client.session["_auth_user_id"] == str(operator.pk)
     assert client.get("/admin/").status_code == 200
+
+
+def test_two_factor_pages_are_french_in_the_conum_layout(client, operator):
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    # As after the activation page: the app and its recovery codes.
+    TOTP.activate(operator, generate_totp_secret())
+    RecoveryCodes.activate(operator)
+    client.force_login(operator)
+    page = client.get(reverse("mfa_index"))
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert 'class="fr-header"' in content
+    assert "Authentification à deux facteurs" in content
+    assert "Two-Factor" not in content and "Authenticator App" not in content
