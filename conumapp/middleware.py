@@ -29,8 +29,8 @@ def has_totp(user) -> bool:
 
 class OperatorMFAMiddleware:
     # Pages reachable before activation: allauth's account pages (including the TOTP
-    # activation and re-authentication pages, and logout), static files.
-    allowed_prefixes = ("/accounts/", "/static/")
+    # activation and re-authentication pages, and logout), static files, the icon.
+    allowed_prefixes = ("/accounts/", "/static/", "/favicon.ico")
 
     def __init__(self, get_response):
         self.get_response = get_response
