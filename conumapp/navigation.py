@@ -12,6 +12,8 @@ from importlib import import_module
 
 from django.apps import apps
 
+from .periodic import CONUM_APPS
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -24,15 +26,7 @@ class NavItem:
 def collect(request) -> list[NavItem]:
     found: list[NavItem] = []
     for config in apps.get_app_configs():
-        if config.name.split(".")[0] not in {
-            "conumapp",
-            "structures",
-            "conventions",
-            "conseillers",
-            "formation",
-            "cra",
-            "statistiques",
-        }:
+        if config.name.split(".")[0] not in CONUM_APPS:
             continue
         try:
             module = import_module(f"{config.name}.navigation")

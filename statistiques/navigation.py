@@ -2,13 +2,39 @@
 
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from conseillers.models import Conseiller, Coordination
 from conumapp import permissions
 from conumapp.enums import Role
+from conumapp.models import User
 from conumapp.navigation import NavItem
 from structures.models import Membre
+
+
+def _liens(user) -> tuple[bool, bool]:
+    """(advisor, structure member or coordinator of advisors) in ONE query per request (cached on
+    the request's user object), for the menu."""
+    cached = getattr(user, "_conum_liens_statistiques", None)
+    if cached is not None:
+        return cached
+    ligne = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            est_conseiller=Exists(Conseiller.objects.filter(user=OuterRef("pk"))),
+            est_membre=Exists(Membre.objects.filter(user=OuterRef("pk"))),
+            coordonne=Exists(Coordination.objects.filter(coordinateur=OuterRef("pk"))),
+        )
+        .values_list("est_conseiller", "est_membre", "coordonne")
+        .first()
+    ) or (False, False, False)
+    conseiller, membre, coordination = ligne
+    user._conum_liens_statistiques = (
+        bool(conseiller and permissions.has_role(user, Role.CONSEILLER)),
+        bool(membre or coordination),
+    )
+    return user._conum_liens_statistiques
 
 
 def a_des_statistiques(user) -> bool:
@@ -25,17 +51,25 @@ def a_des_statistiques(user) -> bool:
     territoires = permissions.coordinateur_territories(user)
     if territoires["regions"] or territoires["departements"]:
         return True
-    if permissions.has_role(user, Role.CONSEILLER) and Conseiller.objects.filter(user=user).exists():
-        return True
-    return (
-        Membre.objects.filter(user=user).exists() or Coordination.objects.filter(coordinateur=user).exists()
-    )
+    return any(_liens(user))
+
+
+def a_acces_aux_cra(user) -> bool:
+    """Row-level CRA export: operators, advisors, structure members and coordinators of advisors
+    (prefectures, hubs and networks read statistics only)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    conseiller, membre_ou_coordination = _liens(user)
+    return permissions.is_operateur(user) or conseiller or membre_ou_coordination
 
 
 def items(request) -> list[NavItem]:
-    if not a_des_statistiques(request.user):
+    from .pilotage import peut_voir
+
+    user = request.user
+    if not a_des_statistiques(user):
         return []
-    return [
+    result = [
         NavItem(
             "Statistiques",
             reverse("statistiques:tableau"),
@@ -43,3 +77,22 @@ def items(request) -> list[NavItem]:
             80,
         )
     ]
+    if a_acces_aux_cra(user):
+        result.append(
+            NavItem(
+                "Export des CRA",
+                reverse("statistiques:export_cras"),
+                "Les comptes rendus d'activité ligne à ligne (CSV, XLSX), au format de La Coop",
+                82,
+            )
+        )
+    if peut_voir(user):
+        result.append(
+            NavItem(
+                "Pilotage",
+                reverse("statistiques:pilotage"),
+                "Par territoire : postes, recrutements, conventions, subventions, CRA et formation",
+                85,
+            )
+        )
+    return result

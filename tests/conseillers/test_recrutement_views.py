@@ -155,7 +155,7 @@ def test_recrutements_list_fixed_queries(client, structure, user, django_assert_
     mise_en_relation(structure, ConseillerFactory())
     url = reverse("conseillers:recrutements")
     client.get(url)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get(url)
     assert response.context["page"].paginator.count == 2
     structure.nombre_postes_accordes = 30
@@ -163,7 +163,7 @@ def test_recrutements_list_fixed_queries(client, structure, user, django_assert_
     for _ in range(5):
         mise_en_relation(structure, ConseillerFactory())
         en_poste(structure)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get(url, {"statut": "finalisee"})
     assert response.context["page"].paginator.count == 6
 
