@@ -395,13 +395,14 @@ def conseillers_en_poste(perimetre: Perimetre, filtres: Filtres) -> int:
 # --- grouped headline figures (open data, steering page) --------------------------------
 
 GROUPES = {
-    # par key: (CRA column, rollup column or None when only the raw rows have it)
-    "mois": ("date", "jour"),
-    "region": ("region_code", "region_code"),
-    "departement": ("departement_code", "departement_code"),
-    "type": ("type", "type"),
-    "structure": ("structure_id", None),
-    "conseiller": ("conseiller_id", None),
+    # par key: (CRA column, daily rollup column or None when only the raw rows have it,
+    # monthly rollup column)
+    "mois": ("date", "jour", "mois"),
+    "region": ("region_code", "region_code", "region_code"),
+    "departement": ("departement_code", "departement_code", "departement_code"),
+    "type": ("type", "type", "type"),
+    "structure": ("structure_id", None, None),
+    "conseiller": ("conseiller_id", None, None),
 }
 
 
@@ -425,8 +426,21 @@ def agreger(perimetre: Perimetre, filtres: Filtres, par: tuple[str, ...]) -> lis
     cumul = utilise_cumul(perimetre, filtres) and all(GROUPES[k][1] for k in par)
     if cumul:
         cumuls.rafraichir()
-        qs = _cumuls(perimetre, filtres)
-        column = 1
+        premier, dernier = _mois_entiers(filtres.debut, filtres.fin)
+        if (
+            premier == filtres.debut
+            and premier <= dernier
+            and _mois_suivant(dernier) - timedelta(days=1) == filtres.fin
+        ):
+            # Whole months only: the monthly rollup (30 times fewer rows).
+            qs = _territoire(
+                CumulMois.objects.filter(perimetre.condition_cras(), mois__gte=premier, mois__lte=dernier),
+                filtres,
+            )
+            column = 2
+        else:
+            qs = _cumuls(perimetre, filtres)
+            column = 1
         aggregates = {name: _somme(name) for name in PRINCIPAUX}
     else:
         qs = _cras(perimetre, filtres).order_by()

@@ -26,7 +26,7 @@ from statistiques.agregats import DUREES, expressions
 from statistiques.filtres import Filtres
 from statistiques.models import CumulJour
 from statistiques.perimetres import PERIMETRE_NATIONAL, Perimetre
-from statistiques.services import calculer
+from statistiques.services import agreger, calculer
 
 from .conftest import public
 
@@ -243,6 +243,18 @@ def test_statistics_equal_naive_computation(jeu, specs, requetes):
             stats = calculer(perimetre, f)
             expected = {k: _clean(v) for k, v in _naive(jeu, rows, perimetre, f).items()}
             assert _observed(stats) == expected, (cle, f, stats.source)
+            # agreger: the same months (whole-month periods read the monthly rollup).
+            for whole in (False, True):
+                g = (
+                    f.remplacer(debut=f.debut.replace(day=1), fin=f.fin.replace(day=1) - timedelta(days=1))
+                    if whole
+                    else f
+                )
+                if g.debut > g.fin:
+                    continue
+                monthly = {r["mois"]: r["cras"] for r in agreger(perimetre, g, ("mois",)) if r["cras"]}
+                naive = _clean(_naive(jeu, rows, perimetre, g)["mensuel"])
+                assert Counter(monthly) == naive, (cle, g)
             # Shares: of CRAs for themes, of the public for ages.
             if stats.cras:
                 email = next(t for t in stats.thematiques if t.code == "email")
