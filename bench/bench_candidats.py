@@ -154,7 +154,8 @@ def main() -> None:
         q2 = measure("filtrée (CV, Pix ≥ 2)", lambda: page(structure, Filtres(avec_cv=True, pix_niveau=2)))
         assert q1 == q2 == 2, "le nombre de requêtes doit rester fixe (comptage + page)"
     finally:
-        cleanup(structure)
+        if os.environ.get("BENCH_SCRATCH") != "1":  # make bench drops its scratch database instead
+            cleanup(structure)
     # One machine-readable line for bench/run.py.
     print("BENCH_JSON " + json.dumps({"candidats": n, "mesures": RESULTS}))
 
