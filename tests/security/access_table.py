@@ -575,9 +575,12 @@ TABLE: dict[str, Url] = {
 
 
 # --- Django admin ----------------------------------------------------------------------------
-# Rule for every ``admin:*`` URL (and the admin's unnamed redirects): operators (staff) 200,
-# everybody else is sent to a login page (anonymous: either login page; logged-in users
-# without staff status: the admin's login). Exceptions are declared here.
+# Rule for every ``admin:*`` URL (and the admin's unnamed redirects): everybody but operators
+# is sent to a login page (anonymous: the site's; logged-in users without staff status: the
+# admin's), GET and POST, nothing written — every admin URL for ``anonyme`` and ``membre``,
+# every changelist/add/change page for the other roles (the admin's gate is the staff flag).
+# Operators: the index, every changelist and ADMIN_CUSTOM here (200); every other admin page
+# of theirs is loaded by tests/conumapp/test_admin_smoke.py. Exceptions are declared here.
 ADMIN_DEFAULT = E(LOGIN, operateur=200)
 ADMIN_EXCEPTIONS: dict[str, dict] = {
     # Anonymous: sent to the site's login page; logged in without staff status: refused.

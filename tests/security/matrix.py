@@ -86,13 +86,21 @@ def readable_texts(content: bytes) -> list[str]:
     return texts
 
 
+# Random values of a page (CSRF tokens, CSP nonces, invitation tokens) could contain "ZZB" by
+# chance: they are blanked before looking for markers, which must not follow a letter or digit.
+RANDOM_VALUES = re.compile(
+    r'(csrfmiddlewaretoken" value="[^"]*"|nonce="[^"]*"|/invitation/[\w-]+/|"csrfToken": *"[^"]*")'
+)
+
+
 def leaked_markers(role: str, content: bytes) -> list[str]:
     """Markers of the other side found in a response given to ``role``."""
     leaks = []
     for side, roles in SIDES.items():
         if role in roles:
             other = MARKERS["B" if side == "A" else "A"]
-            if any(other in text for text in readable_texts(content)):
+            marker = re.compile(rf"(?<![A-Za-z0-9]){other}")
+            if any(marker.search(RANDOM_VALUES.sub("", text)) for text in readable_texts(content)):
                 leaks.append(other)
     return leaks
 
