@@ -138,6 +138,8 @@ def test_parcours_complet(new_page, login, reference_data, mailoutbox, tmp_path,
 
     # 1. A structure applies on the public page and confirms its contact address.
     structure_page = new_page()
+    structure_page.goto("/")
+    audit(structure_page)
     structure_page.goto("/structures/candidature/")
     audit(structure_page)
     structure_page.fill("input[name=siret]", siret)
@@ -161,7 +163,10 @@ def test_parcours_complet(new_page, login, reference_data, mailoutbox, tmp_path,
     _confirm_email(structure_page, mailoutbox, STRUCTURE_EMAIL, audit)
 
     # 2. The prefecture gives a favourable opinion.
-    pref = login(new_page(), prefet.email, STAFF_PASSWORD)
+    pref = new_page()
+    pref.goto("/accounts/login/")
+    audit(pref)
+    login(pref, prefet.email, STAFF_PASSWORD)
     pref.goto("/structures/prefecture/")
     audit(pref)
     pref.get_by_role("link", name="Mairie de Caluire").first.click()
