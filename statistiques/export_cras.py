@@ -335,7 +335,7 @@ def _blocs_csv(queryset: QuerySet[Cra], chunk_size: int = CHUNK) -> Iterator[tup
     """(rows in the block, bytes): the header block first (0 rows), then one per chunk."""
     yield 0, _entete()
     if connections[queryset.db].vendor == "postgresql":
-        yield from _copy_csv(queryset)
+        yield from _copy_csv_tranches(queryset)
         return
     for count, text in _lignes_texte(queryset, chunk_size):
         yield count, text.encode("utf-8")
@@ -347,6 +347,10 @@ def _blocs_csv(queryset: QuerySet[Cra], chunk_size: int = CHUNK) -> Iterator[tup
 
 COPY_BLOCK = 256 * 1024
 PARTS = 20  # background CSV export on PostgreSQL: progress in 5 % steps of the id range
+# Streamed CSV on PostgreSQL: one COPY per range of this many ids. A single COPY … ORDER BY id
+# over a date range sorts the whole selection before its first row (14 s for 1 M rows out of
+# 10 M); per range, PostgreSQL walks the primary key and sends rows at once.
+TRANCHE_IDS = 250_000
 
 
 def _libelle(field: str, choices, default=None):
@@ -457,6 +461,15 @@ def _copy_csv(queryset: QuerySet[Cra]) -> Iterator[tuple[int, bytes]]:
                 rows = 0
         if buffer:
             yield rows, bytes(buffer)
+
+
+def _copy_csv_tranches(queryset: QuerySet[Cra]) -> Iterator[tuple[int, bytes]]:
+    """The rows in id order, one COPY per ``TRANCHE_IDS`` ids (same bytes as one COPY)."""
+    bornes = queryset.order_by().aggregate(debut=Min("id"), fin=Max("id"))
+    if bornes["debut"] is None:
+        return
+    for debut in range(bornes["debut"], bornes["fin"] + 1, TRANCHE_IDS):
+        yield from _copy_csv(queryset.filter(id__gte=debut, id__lt=debut + TRANCHE_IDS))
 
 
 def ecrire_csv(queryset: QuerySet[Cra], fichier, *, progression=None) -> int:

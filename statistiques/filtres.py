@@ -7,7 +7,10 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django import forms
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from conseillers.enums import MiseEnRelationStatut as S
 from conumapp.models import Departement, Region
@@ -75,6 +78,26 @@ class Filtres:
         return bool(self.thematique or self.tag or self.structure or self.conseiller)
 
 
+class SelectWidget(forms.Select):
+    """A flat ``<select>`` written in Python: the template engine renders each ``<option>``
+    through an include (≈ 0.3 ms apiece), so a list of 300 structures or advisors cost 100 ms
+    per page. Same markup; the class name keeps ``BoundField.widget_type == "select"``."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = {"name": name, **self.build_attrs(self.attrs, attrs)}
+        chosen = self.format_value(value)
+        selected = chosen[0] if chosen else None
+        options = []
+        for option_value, label in self.choices:
+            option_value = "" if option_value is None else str(option_value)
+            mark = ""
+            if option_value == selected:
+                mark, selected = " selected", None  # only the first matching option, as Django does
+            options.append(f'<option value="{escape(option_value)}"{mark}>{escape(label)}</option>')
+        body = "".join(options)
+        return mark_safe(f"<select{flatatt(final)}>{body}</select>")  # noqa: S308 - escaped above
+
+
 class FiltresForm(forms.Form):
     """GET form of the statistics filters; choices are restricted to the scope."""
 
@@ -84,15 +107,25 @@ class FiltresForm(forms.Form):
     fin = forms.DateField(
         label="Au", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    region = forms.ChoiceField(label="Région", required=False)
-    departement = forms.ChoiceField(label="Département", required=False)
-    structure = forms.TypedChoiceField(label="Structure", required=False, coerce=int, empty_value=None)
-    conseiller = forms.TypedChoiceField(label="Conseiller", required=False, coerce=int, empty_value=None)
+    region = forms.ChoiceField(label="Région", required=False, widget=SelectWidget)
+    departement = forms.ChoiceField(label="Département", required=False, widget=SelectWidget)
+    structure = forms.TypedChoiceField(
+        label="Structure", required=False, coerce=int, empty_value=None, widget=SelectWidget
+    )
+    conseiller = forms.TypedChoiceField(
+        label="Conseiller", required=False, coerce=int, empty_value=None, widget=SelectWidget
+    )
     type = forms.ChoiceField(
-        label="Type d'activité", required=False, choices=[("", "Tous les types"), *TypeCra.choices]
+        label="Type d'activité",
+        required=False,
+        choices=[("", "Tous les types"), *TypeCra.choices],
+        widget=SelectWidget,
     )
     thematique = forms.ChoiceField(
-        label="Thématique", required=False, choices=[("", "Toutes les thématiques"), *Thematique.choices]
+        label="Thématique",
+        required=False,
+        choices=[("", "Toutes les thématiques"), *Thematique.choices],
+        widget=SelectWidget,
     )
     tag = forms.CharField(label="Étiquette", required=False, max_length=50)
 

@@ -327,3 +327,21 @@ def test_formula_injection_is_neutralised(client, donnees):
     rows = _rows(client.get(reverse(URL), {"format": "csv"}))
     assert any(r[rows[0].index("Notes supplémentaires")] == "'=1+1" for r in rows[1:])
     assert any(r[rows[0].index("Tags")] == "'@SUM(A1)" for r in rows[1:])
+
+
+def test_postgresql_stream_in_id_slices_equals_one_copy(donnees, postgres_only, monkeypatch):
+    """The streamed CSV runs one COPY per id range (no sort of the whole selection before the
+    first row): same bytes, same id order as a single COPY, with ranges of 2 ids."""
+    for _ in range(4):
+        CraFactory(conseiller=donnees["a1"])
+    queryset = export_cras.cras_ordonnes(Cra.objects.actifs())
+    whole = b"".join(block for _count, block in export_cras._copy_csv(queryset))
+    monkeypatch.setattr(export_cras, "TRANCHE_IDS", 2)
+    blocks = list(export_cras._blocs_csv(queryset))
+    assert blocks[0] == (0, export_cras._entete())
+    assert b"".join(block for _count, block in blocks[1:]) == whole
+    assert sum(count for count, _block in blocks) == queryset.count() > 4
+    assert len(blocks) > 3  # several COPY statements
+    ids = [int(line.split(b";")[0]) for line in whole.splitlines() if line[:1].isdigit()]
+    assert ids == sorted(ids)
+    assert list(export_cras._blocs_csv(queryset.none()))[1:] == []
