@@ -13,6 +13,10 @@ THIRD_PARTY_OPTIONAL_VARIABLES = {
     "skiplinks",
     "title",
     "SITE_CONFIG",
+    # allauth's mfa/index.html reads these on a recovery-codes authenticator object that only
+    # has them once wrapped (depends on which authenticators exist).
+    "authenticators.recovery_codes.generate_codes",
+    "authenticators.recovery_codes.get_unused_codes",
 }
 
 
