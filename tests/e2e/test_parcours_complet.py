@@ -356,13 +356,23 @@ def test_parcours_complet(new_page, login, reference_data, mailoutbox, tmp_path,
     structure_page.goto("/statistiques/")
     expect(structure_page.get_by_role("heading", level=1, name="Statistiques")).to_be_visible()
     expect(structure_page.locator("#chiffre-cras .statistiques-chiffre__valeur")).to_have_text("3")
+    expect(structure_page.locator("#chiffre-ateliers .statistiques-chiffre__valeur")).to_have_text("1")
+    expect(
+        structure_page.locator("#chiffre-participants_ateliers .statistiques-chiffre__valeur")
+    ).to_have_text("12")
     audit(structure_page)
+    figures = structure_page.eval_on_selector_all(
+        ".statistiques-chiffre",
+        "els => els.map(e => [e.querySelector('.statistiques-chiffre__libelle').textContent.trim(),"
+        " e.querySelector('.statistiques-chiffre__valeur').textContent.trim()])",
+    )
     with structure_page.expect_download() as download_info:
         structure_page.get_by_role("link", name="Télécharger en CSV").click()
     download = download_info.value
     assert download.suggested_filename.endswith(".csv")
     sections = _csv_sections(Path(download.path()).read_bytes().decode("utf-8-sig"))
     assert dict(sections["Chiffres clés"][1:])["CRA"] == "3"
+    assert dict(sections["Chiffres clés"][1:]) == dict(figures)  # the export holds the page's figures
 
     # 11. The operator records the first tranche from the "à verser" queue.
     tranche = Tranche.objects.get(convention=convention, poste_id=recrutement.poste_id, numero=1)
