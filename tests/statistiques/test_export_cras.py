@@ -331,11 +331,12 @@ def test_formula_injection_is_neutralised(client, donnees):
 
 def test_postgresql_stream_in_id_slices_equals_one_copy(donnees, postgres_only, monkeypatch):
     """The streamed CSV runs one COPY per id range (no sort of the whole selection before the
-    first row): same bytes, same id order as a single COPY, with ranges of 2 ids."""
+    first row): same bytes, same id order as a single COPY, with ranges of 1 then 2 ids."""
     for _ in range(4):
         CraFactory(conseiller=donnees["a1"])
     queryset = export_cras.cras_ordonnes(Cra.objects.actifs())
     whole = b"".join(block for _count, block in export_cras._copy_csv(queryset))
+    monkeypatch.setattr(export_cras, "PREMIERE_TRANCHE_IDS", 1)
     monkeypatch.setattr(export_cras, "TRANCHE_IDS", 2)
     blocks = list(export_cras._blocs_csv(queryset))
     assert blocks[0] == (0, export_cras._entete())
