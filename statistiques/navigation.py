@@ -59,8 +59,10 @@ def a_acces_aux_cra(user) -> bool:
     (prefectures, hubs and networks read statistics only)."""
     if not user.is_authenticated or not user.is_active:
         return False
+    if permissions.is_operateur(user):
+        return True
     conseiller, membre_ou_coordination = _liens(user)
-    return permissions.is_operateur(user) or conseiller or membre_ou_coordination
+    return conseiller or membre_ou_coordination
 
 
 def items(request) -> list[NavItem]:

@@ -40,12 +40,12 @@ def test_list_query_count(client, django_assert_num_queries):
         StructureFactory()
     client.force_login(prefet)
     client.get(LIST)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get(LIST)
     assert len(response.context["page"].object_list) == 3
     for _ in range(3):
         StructureFactory()
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         client.get(LIST)
 
 
