@@ -5,7 +5,7 @@ from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import path
 
-from . import views_territories
+from . import views, views_territories
 
 
 @login_not_required
@@ -18,6 +18,7 @@ app_name = "core"
 
 urlpatterns = [
     path("communes/", views_territories.communes, name="communes"),
+    path("accessibilite/", views.accessibilite, name="accessibilite"),
     # Browsers ask for /favicon.ico on pages that name none (the Django admin's): the DSFR's.
     path("favicon.ico", favicon, name="favicon"),
 ]

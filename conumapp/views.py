@@ -50,3 +50,9 @@ def error_404(request, exception=None):
 @login_not_required
 def error_500(request):
     return render(request, "500.html", {"title": "Erreur inattendue"}, status=500)
+
+
+@login_not_required
+def accessibilite(request):
+    """The accessibility statement (RGAA), public, linked from every page's footer."""
+    return render(request, "conumapp/accessibilite.html", {"title": "Déclaration d'accessibilité"})

@@ -33,6 +33,7 @@ PROJECT_NAMESPACES = {
 NO_FORM = {
     "core:communes",
     "core:favicon",
+    "core:accessibilite",
     "structures:candidature_merci",
     "structures:ma_structure",
     "structures:detail",

@@ -230,6 +230,7 @@ TABLE: dict[str, Url] = {
     "espace": Url(Case("-", get=ALL())),
     "core:communes": Url(Case("-", get=PUBLIC, query=lambda w: {"q": "lyon"})),
     "core:favicon": Url(Case("-", get=E(302)), note="Redirection publique vers l'icône du DSFR."),
+    "core:accessibilite": Url(Case("-", get=PUBLIC), note="Déclaration d'accessibilité, publique."),
 
     # --- structures ---------------------------------------------------------------------------
     "structures:candidature": Url(
