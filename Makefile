@@ -44,8 +44,18 @@ run: seed
 node_modules/axe-core/axe.min.js:
 	-command -v npm >/dev/null && npm install --no-save --no-audit --no-fund axe-core@4
 
+# Tests run on every core (pytest-xdist; PYTEST_WORKERS=0 for one process), then the tests
+# marked ``serial`` (real Celery workers, Redis restarts) in one process. Exit status 5 (no test
+# collected) of one part is fine when the other part ran tests.
+PYTEST_WORKERS ?= auto
 test: install node_modules/axe-core/axe.min.js
-	@status=0; $(BIN)/pytest $(PYTEST_ARGS) || status=$$?; \
+	@first=0; second=0; \
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not serial" $(PYTEST_ARGS) || first=$$?; \
+	$(BIN)/pytest -m serial $(PYTEST_ARGS) || second=$$?; \
+	if [ $$first = 5 ] && [ $$second = 5 ]; then status=5; \
+	elif [ $$first != 0 ] && [ $$first != 5 ]; then status=$$first; \
+	elif [ $$second != 0 ] && [ $$second != 5 ]; then status=$$second; \
+	else status=0; fi; \
 	if [ -n "$(PYTEST_STATUS_FILE)" ]; then echo $$status > "$(PYTEST_STATUS_FILE)"; fi; \
 	if [ $$status = 5 ]; then echo "Aucun test n'a été exécuté : échec."; fi; \
 	exit $$status

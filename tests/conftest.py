@@ -147,3 +147,14 @@ def drain_outbox(mailoutbox):
 
 
 from tests.celery_helpers import celery_worker  # noqa: E402, F401 - fixture starting a real worker
+
+# --- Tests that run after the parallel part, in one process ------------------------------------
+
+
+def pytest_collection_modifyitems(config, items):
+    """Real Celery workers, Redis restarts and worker kills (tests/faults, ``celery_worker``)
+    share Redis and time-sensitive redeliveries: ``make test`` runs them serially after the
+    parallel run (marker ``serial``)."""
+    for item in items:
+        if "celery_worker" in getattr(item, "fixturenames", ()) or "/tests/faults/" in str(item.fspath):
+            item.add_marker(pytest.mark.serial)
