@@ -158,3 +158,10 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "celery_worker" in getattr(item, "fixturenames", ()) or "/tests/faults/" in str(item.fspath):
             item.add_marker(pytest.mark.serial)
+
+    # The fault tests first, worker kills before anything else has published from this process.
+    def order(item):
+        path = str(item.fspath)
+        return 0 if path.endswith("test_worker_crash.py") else 1 if "/tests/faults/" in path else 2
+
+    items.sort(key=order)

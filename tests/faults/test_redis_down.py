@@ -30,15 +30,10 @@ def web_broker(url: str, queue: str):
     saved = {key: app.conf[key] for key in keys}
 
     def reset_connections():
-        # Drop this app's pools and kombu's process-wide registry of producer pools, so that no
-        # later test of this process publishes through a connection to the stopped server.
-        from kombu import pools
-
-        if app._pool is not None:
-            app._pool.force_close_all()
+        # Drop (without closing: kombu's process-wide registry may share them) this app's pools,
+        # so that the next publication connects to the broker now configured.
         app._pool = None
         app.amqp._producer_pool = None
-        pools.reset()
 
     app.conf.update(task_always_eager=False, broker_url=url, task_default_queue=queue)
     reset_connections()

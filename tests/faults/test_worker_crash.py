@@ -3,6 +3,7 @@ redelivered by Redis to another worker and the outcome equals one clean run (no 
 due twice, no second email). PostgreSQL (row locks stop the task at a known point) and Redis."""
 
 import importlib
+import time
 from datetime import timedelta
 
 import pytest
@@ -27,6 +28,12 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.redis, pytest
 
 DIGEST = "conventions/emails/digest_tranches_dues"
 WORKER_ENV = {"CELERY_VISIBILITY_TIMEOUT": "3", "OUTBOX_CLAIM_TIMEOUT_SECONDS": "600"}
+
+
+def past_visibility_timeout():
+    """Redis hands an unacknowledged task over once it is older than the visibility timeout,
+    when a worker starts (or polls): wait that long after the kill."""
+    time.sleep(int(WORKER_ENV["CELERY_VISIBILITY_TIMEOUT"]) + 1)
 
 
 def _convention_with_three_posts():
@@ -64,6 +71,7 @@ def test_worker_killed_mid_task_the_task_is_redelivered_and_ends_as_one_clean_ru
         assert not OutboxEmail.objects.filter(template=DIGEST).exists()
 
         # Another worker on the same queue: Redis hands it the unacknowledged task.
+        past_visibility_timeout()
         second = celery_worker(broker="redis", env=env, queue=first.queue)
         wait_until(
             lambda: convention.tranches.filter(numero=2, statut=TrancheStatut.DUE).count() == 3,
@@ -96,6 +104,7 @@ def test_worker_killed_while_sending_an_email_sends_it_once(postgres_only, celer
             wait_for_lock_waiter()  # the worker waits to claim the row
             first.process.kill()
             first.process.wait(20)
+        past_visibility_timeout()
         second = celery_worker(broker="redis", env=env, queue=first.queue)
         wait_until(lambda: len(smtp.messages) == 1, message=f"courriel jamais envoyé :\n{second.log()}")
         assert second.send("conumapp.tasks.send_outbox_email", email.pk).get(timeout=90) == "skipped"
