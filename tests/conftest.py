@@ -86,6 +86,29 @@ def redis_url():
     return url
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache_per_xdist_worker():
+    """Each pytest-xdist worker gets its own Redis database for the Django cache.
+
+    ``cache.clear()`` flushes the whole Redis database: without this, a test in one worker
+    would wipe another worker's rate-limit counters mid-test.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    location = settings.CACHES["default"].get("LOCATION", "")
+    if not worker.startswith("gw") or not str(location).startswith("redis"):
+        yield
+        return
+    from urllib.parse import urlsplit, urlunsplit
+
+    from django.test.utils import override_settings
+
+    database = 1 + int(worker[2:]) % 15  # 0 stays the broker's; Redis has 16 databases by default
+    parts = urlsplit(location)
+    caches = {"default": {**settings.CACHES["default"], "LOCATION": urlunsplit(parts._replace(path=f"/{database}"))}}
+    with override_settings(CACHES=caches):
+        yield
+
+
 @pytest.fixture(scope="session")
 def chromium_path():
     path = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
