@@ -44,14 +44,25 @@ class Mesures:
 
 def agents(n: int, seed: int | None = None) -> list[Agent]:
     """``n`` distinct bench advisors (random among the 4,000 so successive runs differ)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
     from bench.dataset import LEGACY_PREFIX
     from conseillers.enums import MiseEnRelationStatut
     from conseillers.models import MiseEnRelation
+    from cra.models import Cra
+    from cra.services import DOUBLON_MINUTES
 
+    # Advisors who filed in the last minutes (a previous run) are left out: their first CRAs
+    # would be refused as possible duplicates of that run's.
+    recent = Cra.objects.filter(created_at__gte=timezone.now() - timedelta(minutes=DOUBLON_MINUTES + 1))
     rows = list(
         MiseEnRelation.objects.filter(
             conseiller__legacy_id__startswith=LEGACY_PREFIX, statut=MiseEnRelationStatut.FINALISEE
-        ).values_list("conseiller__user", "structure__commune_id", "structure__code_postal")
+        )
+        .exclude(conseiller__in=recent.values("conseiller"))
+        .values_list("conseiller__user", "structure__commune_id", "structure__code_postal")
     )
     if len(rows) < n:
         raise SystemExit(f"Il faut au moins {n} conseillers du banc d'essai (bench/dataset.py).")

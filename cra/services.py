@@ -15,7 +15,7 @@ from conseillers.enums import MiseEnRelationStatut
 from conseillers.models import Conge, Conseiller, MiseEnRelation, structure_employant
 from conumapp.notifications import notify
 from conumapp.services import DomainError
-from structures.models import Membre, Structure
+from structures.models import Membre
 
 from .models import AlerteInactivite, Cra
 
@@ -62,18 +62,23 @@ def en_poste(conseiller: Conseiller, day: date | None = None) -> bool:
 
 
 def _apply_scope(cra: Cra) -> None:
-    """Denormalise the employer on the CRA's date and its territory codes."""
-    structure_id = structure_employant(cra.conseiller_id, cra.date)
-    if structure_id is None:
+    """Denormalise the employer on the CRA's date and its territory codes (one query)."""
+    employeur = (
+        MiseEnRelation.objects.filter(conseiller_id=cra.conseiller_id)
+        .employant_a(cra.date)
+        .order_by("-date_debut")
+        .values_list("structure_id", "structure__departement_id", "structure__region_id")
+        .first()
+    )
+    if employeur is None:
+        _check_contract_start(cra)  # the more precise message when the date precedes every contract
         raise DomainError(
             "Vous n'étiez pas en poste à cette date : un CRA ne peut être saisi que pendant un contrat.",
             code="hors_contrat",
         )
-    if structure_id != cra.structure_id or not cra.departement_code:
-        structure = Structure.objects.only("departement_id", "region_id").get(pk=structure_id)
-        cra.structure_id = structure_id
-        cra.departement_code = structure.departement_id or ""
-        cra.region_code = structure.region_id or ""
+    cra.structure_id, departement_code, region_code = employeur
+    cra.departement_code = departement_code or ""
+    cra.region_code = region_code or ""
 
 
 def _check_contract_start(cra: Cra) -> None:
@@ -87,7 +92,9 @@ def _check_contract_start(cra: Cra) -> None:
 
 def _validate(cra: Cra) -> None:
     try:
-        cra.full_clean(exclude=["conseiller", "structure"])
+        # Constraints are the database's job: Cra.clean() already words the duration bounds in
+        # French, and a filed CRA has no import source (the unique key on it does not apply).
+        cra.full_clean(exclude=["conseiller", "structure"], validate_constraints=False)
     except ValidationError as error:
         raise DomainError(" ".join(error.messages), code="invalide") from error
 
@@ -117,11 +124,10 @@ def cra_creer(*, conseiller: Conseiller, by, cra: Cra, confirmer_doublon: bool =
         raise DomainError("Vous ne pouvez saisir des CRA que pour vous-même.", code="acteur")
     cra.conseiller = conseiller
     _validate(cra)
-    _check_contract_start(cra)
     _apply_scope(cra)
     with transaction.atomic():
         # Serialise the advisor's filings so two quick submits cannot both pass the duplicate check.
-        Conseiller.objects.select_for_update().filter(pk=conseiller.pk).first()
+        list(Conseiller.objects.select_for_update().filter(pk=conseiller.pk).values_list("pk", flat=True))
         if not confirmer_doublon and (existing := doublon_recent(cra)):
             raise DoublonPossible(existing)
         cra.save()
@@ -143,7 +149,6 @@ def cra_modifier(*, cra: Cra, by) -> Cra:
                 code="fenetre",
             )
         _validate(cra)
-        _check_contract_start(cra)
         _apply_scope(cra)
         cra.save()
     return cra

@@ -85,7 +85,7 @@ def saisir(request):
     if request.method == "POST":
         form = CraForm(request.POST)
         if form.is_valid() and (cra := _save_form(request, form, conseiller, Cra())):
-            messages.success(request, "CRA enregistré.")
+            # No flash message: the confirmation page's heading already says "CRA enregistré".
             return redirect("cra:confirmation", pk=cra.pk)
     elif request.GET.get("reprise") and (draft := request.session.pop(BROUILLON_KEY, None)):
         data = QueryDict(mutable=True)

@@ -4,6 +4,8 @@ session expiry."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -161,3 +163,22 @@ def test_edit_after_window_is_read_only(client, conseiller, settings):
     response = client.get(reverse("cra:modifier", args=[cra.pk]), follow=True)
     assert "n&#x27;est plus modifiable" in response.content.decode()
     assert "Non modifiable (délai dépassé)" in client.get(reverse("cra:historique")).content.decode()
+
+
+def test_filing_costs_a_bounded_number_of_queries(client, conseiller):
+    """The filing hot path (make bench: 50 clients) asks ten statements at most: session, user,
+    advisor, commune, employer with its territory (one query), advisor lock, duplicate check, the
+    CRA, its history row, the statistics' dirty key. No SELECT for the constraints (the database
+    checks them) and no second look at the contracts."""
+    client.get(URL)  # session and CSRF cookie, as a real client has them
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(URL, form_data())
+    assert response.status_code == 302
+    statements = [
+        query["sql"] for query in captured.captured_queries
+        if not query["sql"].startswith(("SAVEPOINT", "RELEASE", "BEGIN", "COMMIT"))
+    ]  # fmt: skip
+    assert len(statements) <= 10, "\n".join(statements)
+    sql = " ".join(statements)
+    assert 'AS "_check"' not in sql  # Model.validate_constraints' SELECT 1
+    assert sql.count('FROM "conseillers_miseenrelation"') == 1
