@@ -3,6 +3,8 @@
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -93,8 +95,13 @@ class Habilitation(models.Model):
         verbose_name = "habilitation"
         verbose_name_plural = "habilitations"
         constraints = [
+            # Coalesce: the same role twice without a territory (NULL) is a duplicate too.
             models.UniqueConstraint(
-                fields=["user", "role", "departement", "region", "grand_reseau"],
+                "user",
+                "role",
+                Coalesce("departement", Value("")),
+                Coalesce("region", Value("")),
+                "grand_reseau",
                 name="habilitation_unique",
                 violation_error_message="Cet utilisateur a déjà cette habilitation sur ce territoire.",
             ),
