@@ -14,6 +14,7 @@ from import_export.admin import ExportMixin, ImportExportMixin
 
 from conumapp.admin_base import ConumModelAdmin
 from conumapp.files import SafeImportForm
+from conumapp.import_formats import FrenchCsvImportMixin
 
 from . import services
 from .enums import MiseEnRelationStatut as S
@@ -96,7 +97,7 @@ class ConseillerAdmin(ExportMixin, ConumModelAdmin):
 
 
 @admin.register(Candidat)
-class CandidatAdmin(ImportExportMixin, ConumModelAdmin):
+class CandidatAdmin(FrenchCsvImportMixin, ImportExportMixin, ConumModelAdmin):
     resource_classes = [CandidatImportResource]
     import_form_class = SafeImportForm  # size and zip-bomb checks before the file is parsed
     list_display = (

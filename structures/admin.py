@@ -11,6 +11,7 @@ from import_export.admin import ImportExportMixin
 
 from conumapp.admin_base import ConumModelAdmin
 from conumapp.files import SafeImportForm
+from conumapp.import_formats import FrenchCsvImportMixin
 from conumapp.services import DomainError
 
 from . import enums, services
@@ -110,7 +111,7 @@ class MembreInline(admin.TabularInline):
 
 
 @admin.register(Structure)
-class StructureAdmin(ImportExportMixin, ConumModelAdmin):
+class StructureAdmin(FrenchCsvImportMixin, ImportExportMixin, ConumModelAdmin):
     resource_classes = [StructureImportResource, StructureExportResource]
     import_form_class = SafeImportForm  # size and zip-bomb checks before the file is parsed
     list_display = (

@@ -163,6 +163,22 @@ def test_candidate_import_dry_run_then_confirm(client, op):
     assert not lea.user.has_usable_password()
 
 
+def test_candidate_import_reads_a_french_spreadsheet_csv(client, op):
+    """Excel in French saves CSV with ';' and a byte-order mark; commas stay inside values."""
+    commune("69123"), commune("38185")
+    french = "\ufeff" + CSV_OK.replace(",", ";").replace("REMN", "REMN, niveau 2")
+    response = client.post(
+        reverse("admin:conseillers_candidat_import"),
+        {"format": "0", "resource": "0", "import_file": SimpleUploadedFile("c.csv", french.encode("utf-8"))},
+    )
+    assert response.status_code == 200
+    confirm = response.context["confirm_form"]
+    client.post(reverse("admin:conseillers_candidat_process_import"), {**confirm.initial, "resource": "0"})
+    marc = Conseiller.objects.get(user__email="marc@example.fr")
+    assert (marc.prenom, marc.diplome_nom) == ("Marc", "REMN, niveau 2")
+    assert Conseiller.objects.count() == 2
+
+
 def test_candidate_import_all_or_nothing_with_row_errors(client, op):
     commune("69123")
     bad = CSV_OK.replace("38000", "00000").replace("marc@example.fr", "pas-un-email")
