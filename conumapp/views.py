@@ -39,7 +39,9 @@ def espace(request):
 
 @login_not_required
 def error_403(request, exception=None):
-    return render(request, "403.html", {"title": "Accès refusé"}, status=403)
+    # The project raises PermissionDenied with a French sentence saying why; others raise it bare.
+    message = str(exception or "")
+    return render(request, "403.html", {"title": "Accès refusé", "message": message}, status=403)
 
 
 @login_not_required

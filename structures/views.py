@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
@@ -117,6 +118,20 @@ def _member_structure(request, pk) -> Structure:
     )
 
 
+def _structure_to_act_for(request, pk, *, operators: bool = False) -> Structure:
+    """A structure the user acts for: its members (and operators when ``operators``).
+
+    404 for a structure the user cannot see; 403 for those who only see it (prefecture, hub,
+    network, operator), rather than a form they could fill in but never send.
+    """
+    structure = _member_structure(request, pk)
+    if not (operators and permissions.is_operateur(request.user)) and not (
+        Membre.objects.filter(structure=structure, user=request.user).exists()
+    ):
+        raise PermissionDenied("Cette action est réservée aux membres de la structure.")
+    return structure
+
+
 def detail(request, pk):
     structure = _member_structure(request, pk)
     postes = list(structure.postes.order_by("etat", "pk"))
@@ -137,6 +152,7 @@ def detail(request, pk):
         "membres": structure.membres.select_related("user").order_by("created_at"),
         "invitations": structure.invitations.filter(accepted_at__isnull=True).order_by("-created_at"),
         "is_member": is_member,
+        "can_remove_members": is_member or permissions.is_operateur(request.user),
         "can_request": is_member and structure.statut == "VALIDATION_COSELEC",
         "invitation_form": InvitationForm(),
     }
@@ -144,7 +160,7 @@ def detail(request, pk):
 
 
 def demande(request, pk, type):
-    structure = _member_structure(request, pk)
+    structure = _structure_to_act_for(request, pk)
     form_class = DemandeAjoutForm if type == DemandePosteType.AJOUT else DemandeRetraitForm
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -165,7 +181,7 @@ def demande(request, pk, type):
 
 @require_POST
 def inviter(request, pk):
-    structure = _member_structure(request, pk)
+    structure = _structure_to_act_for(request, pk)
     form = InvitationForm(request.POST)
     if form.is_valid():
         try:
@@ -180,7 +196,7 @@ def inviter(request, pk):
 
 
 def retirer_membre(request, pk, membre_pk):
-    structure = _member_structure(request, pk)
+    structure = _structure_to_act_for(request, pk, operators=True)
     membre = get_object_or_404(structure.membres.select_related("user"), pk=membre_pk)
     if request.method == "POST":
         try:

@@ -176,6 +176,11 @@ def _structure(side):
 TODAY = timezone.localdate
 
 
+# Roles that see structure A (or B) without being its members: 403 on member-only actions.
+_SEES_A = {"prefecture": 403, "hub": 403, "grand_reseau": 403, "operateur": 403}
+_SEES_B = {"autre_prefecture": 403, "operateur": 403}
+
+
 def _lieu_objet(w, side):
     """A place of activity of the side's structure (created once, carrying the side's marker)."""
     from structures.models import LieuActivite
@@ -244,38 +249,38 @@ TABLE: dict[str, Url] = {
         Case("B", _structure("b"), get=ONLY("autre_membre", "autre_prefecture", "operateur")),
     ),
     "structures:demande_ajout": Url(
-        Case("A", _structure("a"), get=ONLY("membre", "prefecture", "hub", "grand_reseau", "operateur"),
-             post=ONLY("membre", "prefecture", "hub", "grand_reseau", "operateur", membre=302),
+        Case("A", _structure("a"), get=ONLY("membre", **_SEES_A),
+             post=ONLY("membre", ok=302, **_SEES_A),
              data=lambda w: {"nombre": "1", "motif": "forte_demande"}, writers={"membre"}),
-        Case("B", _structure("b"), get=ONLY("autre_membre", "autre_prefecture", "operateur"),
-             post=ONLY("autre_prefecture", "operateur", autre_membre=302),
+        Case("B", _structure("b"), get=ONLY("autre_membre", **_SEES_B),
+             post=ONLY("autre_membre", ok=302, **_SEES_B),
              data=lambda w: {"nombre": "1", "motif": "forte_demande"}, writers={"autre_membre"}),
-        note="Lecture du formulaire par qui voit la structure ; seul un membre peut l'envoyer.",
+        note="Réservé aux membres de la structure : 403 pour qui la voit sans en être membre.",
     ),
     "structures:demande_retrait": Url(
-        Case("A", _structure("a"), get=ONLY("membre", "prefecture", "hub", "grand_reseau", "operateur"),
-             post=ONLY("membre", "prefecture", "hub", "grand_reseau", "operateur", membre=302),
+        Case("A", _structure("a"), get=ONLY("membre", **_SEES_A),
+             post=ONLY("membre", ok=302, **_SEES_A),
              data=lambda w: {"nombre": "1", "motif": "besoin_non_justifie"}, writers={"membre"}),
-        Case("B", _structure("b"), get=ONLY("autre_membre", "autre_prefecture", "operateur"),
-             post=ONLY("autre_prefecture", "operateur", autre_membre=302),
+        Case("B", _structure("b"), get=ONLY("autre_membre", **_SEES_B),
+             post=ONLY("autre_membre", ok=302, **_SEES_B),
              data=lambda w: {"nombre": "1", "motif": "besoin_non_justifie"}, writers={"autre_membre"}),
     ),
     "structures:inviter": Url(
         Case("A", _structure("a"), get=POST_ONLY,
-             post=ONLY("membre", "prefecture", "hub", "grand_reseau", "operateur", ok=302),
+             post=ONLY("membre", ok=302, **_SEES_A),
              data=lambda w: {"email": "nouvelle.collegue@example.fr"}, writers={"membre"}),
         Case("B", _structure("b"), get=POST_ONLY,
-             post=ONLY("autre_membre", "autre_prefecture", "operateur", ok=302),
+             post=ONLY("autre_membre", ok=302, **_SEES_B),
              data=lambda w: {"email": "nouvelle.collegue@example.fr"}, writers={"autre_membre"}),
     ),
     "structures:retirer_membre": Url(
         Case("A", lambda w: {"pk": w.structure_a.pk, "membre_pk": w.membre_obj_a2.pk},
-             get=ONLY("membre", "prefecture", "hub", "grand_reseau", "operateur"),
-             post=ONLY("membre", "prefecture", "hub", "grand_reseau", "operateur", ok=302),
+             get=ONLY("membre", "operateur", prefecture=403, hub=403, grand_reseau=403),
+             post=ONLY("membre", "operateur", ok=302, prefecture=403, hub=403, grand_reseau=403),
              writers={"membre", "operateur"}),
         Case("B", lambda w: {"pk": w.structure_b.pk, "membre_pk": w.membre_obj_b2.pk},
-             get=ONLY("autre_membre", "autre_prefecture", "operateur"),
-             post=ONLY("autre_membre", "autre_prefecture", "operateur", ok=302),
+             get=ONLY("autre_membre", "operateur", autre_prefecture=403),
+             post=ONLY("autre_membre", "operateur", ok=302, autre_prefecture=403),
              writers={"autre_membre", "operateur"}),
         note="Un membre de A ne peut pas retirer un membre de B via l'identifiant (404).",
     ),

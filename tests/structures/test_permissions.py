@@ -58,11 +58,11 @@ def _urls(w):
 EXPECTED = {
     "detail": {"membre": 200, "membre_autre_structure": 404, "prefecture_69": 200, "prefecture_75": 404,
                "operateur": 200, "conseiller": 404, "hub_autre_region": 404},
-    "demande_ajout": {"membre": 200, "membre_autre_structure": 404, "prefecture_69": 200, "prefecture_75": 404,
-                      "operateur": 200, "conseiller": 404, "hub_autre_region": 404},
-    "demande_retrait": {"membre": 200, "membre_autre_structure": 404, "prefecture_69": 200, "prefecture_75": 404,
-                        "operateur": 200, "conseiller": 404, "hub_autre_region": 404},
-    "retirer_membre": {"membre": 200, "membre_autre_structure": 404, "prefecture_69": 200, "prefecture_75": 404,
+    "demande_ajout": {"membre": 200, "membre_autre_structure": 404, "prefecture_69": 403, "prefecture_75": 404,
+                      "operateur": 403, "conseiller": 404, "hub_autre_region": 404},
+    "demande_retrait": {"membre": 200, "membre_autre_structure": 404, "prefecture_69": 403, "prefecture_75": 404,
+                        "operateur": 403, "conseiller": 404, "hub_autre_region": 404},
+    "retirer_membre": {"membre": 200, "membre_autre_structure": 404, "prefecture_69": 403, "prefecture_75": 404,
                        "operateur": 200, "conseiller": 404, "hub_autre_region": 404},
     "prefecture_detail": {"membre": 404, "membre_autre_structure": 404, "prefecture_69": 200, "prefecture_75": 404,
                           "operateur": 200, "conseiller": 404, "hub_autre_region": 404},
@@ -125,11 +125,15 @@ def test_public_pages_anonymous(client, world):
 
 
 def test_prefecture_cannot_act_as_member(client, world):
-    """Reading is allowed in scope, acting for the structure is not."""
+    """Reading the structure is allowed in scope; its members' forms are refused (403, French)."""
     client.force_login(world["users"]["prefecture_69"])
+    pk = world["structure"].pk
+    demandes, invitations = world["structure"].demandes_postes.count(), world["structure"].invitations.count()
     response = client.post(
-        reverse("structures:demande_ajout", args=[world["structure"].pk]),
-        {"nombre": 1, "motif": "renforcer_equipe"},
+        reverse("structures:demande_ajout", args=[pk]), {"nombre": 1, "motif": "forte_demande"}
     )
-    assert response.status_code == 200
-    assert "pas membre" in response.content.decode()
+    assert response.status_code == 403
+    assert "réservée aux membres de la structure" in response.content.decode()
+    assert client.post(reverse("structures:inviter", args=[pk]), {"email": "a@example.fr"}).status_code == 403
+    assert world["structure"].demandes_postes.count() == demandes
+    assert world["structure"].invitations.count() == invitations
