@@ -47,7 +47,7 @@ def test_daily_due_task_twice_same_day_changes_nothing_and_sends_one_digest():
     digest = OutboxEmail.objects.get(template="conventions/emails/digest_tranches_dues")
     assert digest.to == [settings.OPERATORS_EMAIL]
     assert "1 tranche(s) devenue(s) due(s)" in digest.subject
-    assert convention.numero in digest.body and "16666,67 €" in digest.body
+    assert convention.numero in digest.body and "16\xa0666,67 €" in digest.body
     snapshot = list(Tranche.objects.values_list("pk", "statut", "montant", "due_le"))
     assert tasks.tranches_dues_quotidien.apply(kwargs=day).get() == 0
     assert list(Tranche.objects.values_list("pk", "statut", "montant", "due_le")) == snapshot
@@ -124,14 +124,14 @@ def test_emails_on_send_sign_payment_and_refused_piece(drain_outbox):
     convention = services.convention_rediger(structure=structure, by=op)
     services.convention_envoyer(convention=convention, by=op)
     sent = OutboxEmail.objects.get(template="conventions/emails/convention_envoyee")
-    assert sent.to == [user.email] and convention.numero in sent.subject and "50000,00 €" in sent.body
+    assert sent.to == [user.email] and convention.numero in sent.subject and "50\xa0000,00 €" in sent.body
     services.convention_signer(convention=convention, by=op, date_signature=TODAY() - timedelta(days=35))
     tranche = convention.tranches.get(numero=1)
     services.tranche_verser(tranche=tranche, by=op, date_versement=TODAY())
     paid = OutboxEmail.objects.get(template="conventions/emails/tranche_versee")
     assert paid.to == [user.email]
     assert f"Versement de la tranche 1 de la convention {convention.numero}" == paid.subject
-    assert "16666,67 €" in paid.body
+    assert "16\xa0666,67 €" in paid.body
     delivered = [m for m in drain_outbox() if m.subject == paid.subject]
     assert len(delivered) == 1 and delivered[0].to == [user.email]
     piece = structure.pieces_justificatives.create(

@@ -32,9 +32,9 @@ def test_pdf_contains_amounts_in_figures_and_words_and_siret(client):
     text = " ".join(_pdf_text(response.content).split())
     assert "21690123400017" in text
     assert convention.numero in text
-    assert "50000,00 €" in text
+    assert "50 000,00 €" in text  # grouped by thousands (the split above turns no-break spaces into spaces)
     assert "cinquante mille euros" in text
-    assert "16666,67 €" in text  # first tranche of the schedule
+    assert "16 666,67 €" in text  # first tranche of the schedule
     assert structure.nom in text
 
 
@@ -46,7 +46,7 @@ def test_detail_shows_tranches_totals_and_identifier(client):
     content = response.content.decode()
     assert content.count('<tr class="tranche">') == 3
     assert structure.identifiant in content
-    assert "50000,00 €" in content  # committed
+    assert "50\xa0000,00 €" in content  # committed
 
 
 def test_upload_refuses_bad_type_and_keeps_input(client):

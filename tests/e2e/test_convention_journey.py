@@ -106,4 +106,4 @@ def test_convention_journey(browser, live_server, _baremes, tmp_path):
     page.reload()
     paid = page.locator("tr.tranche", has_text="Versée")
     expect(paid).to_have_count(1)
-    expect(paid).to_contain_text("16666,67 € le")
+    expect(paid).to_contain_text("16\xa0666,67 € le")
