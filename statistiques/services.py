@@ -94,6 +94,8 @@ class Statistiques:
     redirections: list[Ligne] = field(default_factory=list)
     materiel: list[Ligne] = field(default_factory=list)
     mensuel: list[Mois] = field(default_factory=list)
+    # Structure and coordinator scopes: [advisor, CRA, accompagnements, ateliers, heures] rows.
+    par_conseiller: list[list] = field(default_factory=list)
     secret: bool = False
     source: str = "brut"  # "cumul" (daily rollup) or "brut" (CRA rows): for tests and benchmarks
 
@@ -133,6 +135,15 @@ class Statistiques:
                 "ligne",
             )
         )
+        if self.par_conseiller:
+            out.append(
+                Tableau(
+                    "conseillers",
+                    "Activité par conseiller",
+                    ["Conseiller", "CRA", "Accompagnements", "Ateliers collectifs", "Heures"],
+                    self.par_conseiller,
+                )
+            )
         return out
 
 
@@ -366,7 +377,30 @@ def calculer(perimetre: Perimetre, filtres: Filtres) -> Statistiques:
     debut_actifs = max(filtres.debut, filtres.fin - timedelta(days=JOURS_ACTIVITE - 1))
     stats.conseillers_actifs = _nb_conseillers(perimetre, filtres, debut_actifs, rafraichir=False)
     stats.conseillers_en_poste = conseillers_en_poste(perimetre, filtres)
+    if perimetre.niveau in NIVEAUX_PAR_CONSEILLER and stats.cras:
+        stats.par_conseiller = par_conseiller(perimetre, filtres)
     return stats
+
+
+NIVEAUX_PAR_CONSEILLER = ("structure", "coordinateur")  # a handful of advisors, named for their employer
+
+
+def par_conseiller(perimetre: Perimetre, filtres: Filtres) -> list[list]:
+    """One row per advisor with CRAs in the scope (the scope is the access check: a structure's
+    CRAs are its advisors'), by name: [name, CRA, accompagnements, ateliers, heures]."""
+    from conseillers.models import Conseiller
+
+    rows = agreger(perimetre, filtres, par=("conseiller",))
+    noms = {
+        c.pk: f"{c.prenom} {c.nom}".strip() or f"Conseiller n° {c.pk}"
+        for c in Conseiller.objects.filter(pk__in=[r["conseiller"] for r in rows]).only("prenom", "nom")
+    }
+    lignes = [
+        [noms.get(r["conseiller"], f"Conseiller n° {r['conseiller']}"), r["cras"], r["accompagnements"],
+         r["ateliers"], round(r["minutes"] / 60, 1)]
+        for r in rows
+    ]  # fmt: skip
+    return sorted(lignes, key=lambda ligne: ligne[0].casefold())
 
 
 def conseillers_actifs(perimetre: Perimetre, filtres: Filtres) -> int:

@@ -57,7 +57,8 @@ def test_csv_matches_the_page(client, jeu):
     assert chiffres["Participants aux ateliers"] == chiffre(page, "participants_ateliers") == "10"
     # Every table of the page, cell for cell.
     page_tables = tables(page)
-    assert len(page_tables) == 11
+    assert len(page_tables) == 12  # the 11 families and the structure's per-advisor table
+    assert "Activité par conseiller" in page_tables
     for titre, rows in page_tables.items():
         assert csv_sections[titre] == rows, titre
     # Shares with a decimal comma, never a point.
