@@ -35,18 +35,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from itertools import islice
 
-from django.core.files import File
-from django.db import connections, transaction
+from django.db import connections
 from django.db.models import Case, F, Func, Max, Min, QuerySet, TextField, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, Concat, Left, LPad, NullIf
 from django.db.models.lookups import In
-from django.http import QueryDict
-from django.utils import timezone
 
 from conseillers.models import Conseiller, Coordination
 from conumapp import permissions
-from conumapp.files import random_name
 from conumapp.models import Commune
 from cra.enums import (
     COMPTES,
@@ -63,6 +59,7 @@ from structures.models import Membre, Structure
 
 from .filtres import Filtres, FiltresForm
 from .perimetres import Perimetre, perimetre_par_cle
+from .services import filtrer_cras
 
 logger = logging.getLogger(__name__)
 
@@ -573,26 +570,6 @@ class Selection:
     cras: QuerySet[Cra]
 
 
-def filtrer(queryset: QuerySet[Cra], filtres: Filtres) -> QuerySet[Cra]:
-    """The statistics filters applied to CRA rows (same meaning as the statistics pages)."""
-    queryset = queryset.filter(date__gte=filtres.debut, date__lte=filtres.fin)
-    if filtres.region:
-        queryset = queryset.filter(region_code=filtres.region)
-    if filtres.departement:
-        queryset = queryset.filter(departement_code=filtres.departement)
-    if filtres.structure:
-        queryset = queryset.filter(structure_id=filtres.structure)
-    if filtres.conseiller:
-        queryset = queryset.filter(conseiller_id=filtres.conseiller)
-    if filtres.type:
-        queryset = queryset.filter(type=filtres.type)
-    if filtres.thematique:
-        queryset = queryset.with_theme(filtres.thematique)
-    if filtres.tag:
-        queryset = queryset.filter(tags__icontains=filtres.tag)
-    return queryset
-
-
 def selection(user, querydict) -> Selection | None:
     """The CRAs ``user`` exports with these GET parameters (``perimetre`` + filters).
 
@@ -607,88 +584,5 @@ def selection(user, querydict) -> Selection | None:
     form = FiltresForm(data or None, perimetre=perimetre)
     filtres = form.filtres()
     cras = Cra.objects.visible_to(user).actifs().filter(perimetre.condition_cras())
-    return Selection(perimetre, form, filtres, cras_ordonnes(filtrer(cras, filtres)))
-
-
-# --- Large exports: a background task ------------------------------------------------------
-
-
-def export_demander(*, user, format: str, parametres: str):
-    """Record the request and start the task after commit (call inside a transaction)."""
-    from .models import ExportCra
-    from .tasks import exporter_cras
-
-    job = ExportCra.objects.create(user=user, format=format, parametres=parametres)
-    transaction.on_commit(lambda: exporter_cras.delay(job.pk))
-    return job
-
-
-def executer_export(export_id: int) -> str:
-    """Write the file of an ``ExportCra``, then email its link. Idempotent: a finished export
-    (or one another worker is writing) is left alone; the email has a key (sent once)."""
-    from . import notifications
-    from .models import ExportCra
-
-    now = timezone.now()
-    with transaction.atomic():
-        job = ExportCra.objects.select_for_update().select_related("user").filter(pk=export_id).first()
-        if job is None or job.statut == ExportCra.Statut.TERMINE:
-            return "deja_fait"
-        if (
-            job.statut == ExportCra.Statut.EN_COURS
-            and job.started_at
-            and job.started_at > now - CLAIM_TIMEOUT
-        ):
-            return "en_cours_ailleurs"
-        job.statut, job.started_at, job.progression, job.erreur = ExportCra.Statut.EN_COURS, now, 0, ""
-        job.save(update_fields=["statut", "started_at", "progression", "erreur"])
-    claimed = ExportCra.objects.filter(pk=job.pk, statut=ExportCra.Statut.EN_COURS, started_at=now)
-    choix = selection(job.user, QueryDict(job.parametres))
-    if choix is None:
-        claimed.update(statut=ExportCra.Statut.ECHEC, erreur="Vous n'avez plus accès à ces données.",
-                       finished_at=timezone.now())  # fmt: skip
-        return "refuse"
-    total = choix.cras.count()
-    claimed.update(total=total)
-
-    def progression(done: int) -> None:
-        claimed.update(lignes=done, progression=min(99, done * 100 // total) if total else 99)
-
-    write = ecrire_csv if job.format == "csv" else ecrire_xlsx
-    try:
-        with tempfile.TemporaryFile() as handle:
-            rows = write(choix.cras, handle, progression=progression)
-            handle.seek(0)
-            with transaction.atomic():
-                job = ExportCra.objects.select_for_update().get(pk=job.pk)
-                if job.statut != ExportCra.Statut.EN_COURS or job.started_at != now:
-                    return "en_cours_ailleurs"  # a stale claim was taken over meanwhile
-                job.fichier.save(random_name(f".{job.format}"), File(handle), save=False)
-                job.statut, job.progression, job.lignes = ExportCra.Statut.TERMINE, 100, rows
-                job.total, job.finished_at = rows, timezone.now()
-                job.save()
-                notifications.export_cras_pret(job)
-    except Exception as error:
-        logger.warning("export CRA %s : échec (%s)", export_id, type(error).__name__)
-        claimed.update(statut=ExportCra.Statut.ECHEC, erreur="L'export a échoué ; il sera relancé.",
-                       finished_at=timezone.now())  # fmt: skip
-        raise
-    return "termine"
-
-
-def purger_exports(*, now=None) -> int:
-    """Delete prepared exports (rows and files) older than ``ExportCra.CONSERVATION_JOURS``.
-
-    Idempotent: a second run finds nothing left to delete."""
-    from .models import ExportCra
-
-    limite = (now or timezone.now()) - timedelta(days=ExportCra.CONSERVATION_JOURS)
-    supprimes = 0
-    for job in ExportCra.objects.filter(created_at__lt=limite).exclude(
-        statut__in=[ExportCra.Statut.EN_ATTENTE, ExportCra.Statut.EN_COURS]
-    ):
-        if job.fichier:
-            job.fichier.delete(save=False)
-        job.delete()
-        supprimes += 1
-    return supprimes
+    # The statistics pages' own filters, so an export holds exactly the rows the page counts.
+    return Selection(perimetre, form, filtres, cras_ordonnes(filtrer_cras(cras, filtres)))

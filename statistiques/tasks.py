@@ -19,7 +19,7 @@ PERIODIC_TASKS: dict[str, dict] = {
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
 def exporter_cras(export_id: int) -> str:
     """Prepare a large CRA export (``ExportCra``) and email its download link."""
-    from .export_cras import executer_export
+    from .export_fond import executer_export
 
     return executer_export(export_id)
 
@@ -27,7 +27,7 @@ def exporter_cras(export_id: int) -> str:
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
 def purger_exports_cras() -> int:
     """Delete prepared CRA exports past their retention (files included)."""
-    from .export_cras import purger_exports
+    from .export_fond import purger_exports
 
     return purger_exports()
 

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from conumapp.files import serve_private_file
 
-from . import export_cras
+from . import export_cras, export_fond
 from .models import ExportCra
 from .perimetres import perimetres_de
 
@@ -80,7 +80,7 @@ def _lancer(request, fmt: str, parametres: str):
         messages.error(request, "Choisissez le format de l'export : CSV ou XLSX.")
         return redirect(f"{reverse('statistiques:export_cras')}?{parametres}")
     with transaction.atomic():
-        job = export_cras.export_demander(user=request.user, format=fmt, parametres=parametres)
+        job = export_fond.export_demander(user=request.user, format=fmt, parametres=parametres)
     messages.success(
         request, "L'export est en préparation : vous recevrez un courriel avec le lien de téléchargement."
     )

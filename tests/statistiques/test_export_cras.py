@@ -346,3 +346,24 @@ def test_postgresql_stream_in_id_slices_equals_one_copy(donnees, postgres_only, 
     ids = [int(line.split(b";")[0]) for line in whole.splitlines() if line[:1].isdigit()]
     assert ids == sorted(ids)
     assert list(export_cras._blocs_csv(queryset.none()))[1:] == []
+
+
+def test_tag_filter_matches_whole_tags_like_the_statistics_page(client, donnees):
+    """The export and the page share one filter: ``sen`` is not the tag ``senior``."""
+    from statistiques.filtres import Filtres
+    from statistiques.perimetres import Perimetre
+    from statistiques.services import calculer
+
+    a1, hier = donnees["a1"], timezone.localdate() - timedelta(days=1)
+    senior = CraFactory(conseiller=a1, date=hier, tags="numérique, senior")
+    CraFactory(conseiller=a1, date=hier, tags="sénior-plus")
+    client.force_login(membre(donnees["s1"]))
+    debut = (hier - timedelta(days=30)).isoformat()
+    assert _ids(_rows(client.get(reverse(URL), {"format": "csv", "debut": debut, "tag": "senior"}))) == {
+        senior.pk
+    }
+    assert _ids(_rows(client.get(reverse(URL), {"format": "csv", "debut": debut, "tag": "sen"}))) == set()
+    page = calculer(
+        Perimetre("structure", (donnees["s1"].pk,)), Filtres(debut=hier - timedelta(days=30), tag="sen")
+    )
+    assert page.cras == 0
