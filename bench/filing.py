@@ -1,4 +1,4 @@
-"""CRA filing through the real form (``/cra/saisir/``) by concurrent HTTP clients (httpx async).
+"""CRA filing through the real form (``/cra/saisir/``) by concurrent HTTP clients (asyncio).
 
 Used by ``make bench`` (50 clients against gunicorn) and by ``make load`` (the advisors of the
 mixed scenario). Each client is a bench advisor with its own session (created in the session
@@ -6,6 +6,8 @@ store: the login form's rate limit would refuse 50 logins a minute from one addr
 form once for its CSRF token, then posts CRAs in a loop. Every CRA differs from the advisor's
 previous ones (date, duration), so the duplicate check (same CRA within 10 minutes) never
 fires; a filing counts as an error unless the answer is the redirect to the confirmation page.
+``make bench`` uses ``bench/client_http.py`` (a minimal keep-alive client: httpx took a third of
+the 2 cores); ``make load`` keeps httpx for its mixed pages.
 """
 
 from __future__ import annotations
@@ -108,7 +110,11 @@ def formulaire(agent: Agent, token: str, today) -> dict:
 
 
 async def preparer(client, agent: Agent) -> str:
-    client.cookies.set("sessionid", agent.session)
+    """Read the form once (CSRF cookie and token). ``client``: httpx or ``ClientHTTP``."""
+    if isinstance(client.cookies, dict):
+        client.cookies["sessionid"] = agent.session
+    else:
+        client.cookies.set("sessionid", agent.session)
     response = await client.get(SAISIR)
     if response.status_code != 200:
         raise RuntimeError(f"GET {SAISIR} : {response.status_code}")
@@ -135,10 +141,10 @@ async def deposer(client, agent: Agent, token: str, today, mesures: Mesures) -> 
 
 async def _campagne(base: str, agents_: list[Agent], seconds: float, today) -> tuple[Mesures, float]:
     """Every client reads the form first, then all of them post together until the deadline."""
-    import httpx
+    from .client_http import ClientHTTP
 
     mesures = Mesures()
-    clients = [httpx.AsyncClient(base_url=base, timeout=30, follow_redirects=False) for _ in agents_]
+    clients = [ClientHTTP(base, timeout=30) for _ in agents_]
     tokens = await asyncio.gather(
         *(preparer(c, a) for c, a in zip(clients, agents_, strict=True)), return_exceptions=True
     )

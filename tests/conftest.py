@@ -2,9 +2,14 @@
 
 import os
 import shutil
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.conf import settings
+from django.db import connections
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.operations import RunPython
 
 # Variables some third-party templates (django-dsfr, allauth) read without defining them.
 # Anything else undefined in a template fails the test.
@@ -48,6 +53,13 @@ def _private_storage(settings, tmp_path):
             "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def _database_sessions(settings):
+    """Sessions in the database in every environment, so that the tested query counts do not
+    depend on REDIS_URL (production reads them from Redis: ``cached_db``, one query less)."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 
 @pytest.fixture(autouse=True)
@@ -104,7 +116,9 @@ def _private_cache_per_xdist_worker():
 
     database = 1 + int(worker[2:]) % 15  # 0 stays the broker's; Redis has 16 databases by default
     parts = urlsplit(location)
-    caches = {"default": {**settings.CACHES["default"], "LOCATION": urlunsplit(parts._replace(path=f"/{database}"))}}
+    caches = {
+        "default": {**settings.CACHES["default"], "LOCATION": urlunsplit(parts._replace(path=f"/{database}"))}
+    }
     with override_settings(CACHES=caches):
         yield
 
@@ -188,3 +202,39 @@ def pytest_collection_modifyitems(config, items):
         return 0 if path.endswith("test_worker_crash.py") else 1 if "/tests/faults/" in path else 2
 
     items.sort(key=order)
+
+
+# --- Reference data after a transactional test's flush ---------------------------------------
+
+# Apps whose migrations load reference rows (territories, barèmes, training catalogue...).
+DATA_MIGRATION_APPS = ["conumapp", "structures", "conventions", "conseillers", "formation", "cra"]
+
+
+def _data_migrations():
+    """``RunPython`` functions of the Conum apps' migrations, in migration order."""
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    plan = []
+    for leaf in loader.graph.leaf_nodes():
+        plan.extend(key for key in loader.graph.forwards_plan(leaf) if key not in plan)
+    for key in plan:
+        if key[0] not in DATA_MIGRATION_APPS:
+            continue
+        for operation in loader.graph.nodes[key].operations:
+            if isinstance(operation, RunPython):
+                yield key, operation.code
+
+
+@pytest.fixture
+def reference_data():
+    """Rows created by data migrations, back in the database if a transactional test flushed them.
+
+    Runs every ``RunPython`` of the Conum apps' migrations (all idempotent) when the territory
+    tables are empty, which only happens after such a flush.
+    """
+    from conumapp.models import Region
+
+    if Region.objects.exists():
+        return
+    schema_editor = SimpleNamespace(connection=connections["default"])
+    for _key, code in _data_migrations():
+        code(apps, schema_editor)

@@ -49,6 +49,17 @@ def test_filing_form_of_the_load_clients_is_accepted(client, jeu):
     assert Cra.objects.filter(type="collectif", participants=6).count() >= 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_filing_bench_clients_file_through_a_real_server(live_server, reference_data):
+    """bench/client_http.py against a real HTTP server: CSRF cookie and token, session cookie,
+    urlencoded POST, redirects counted as filings (a connection closed by the server reopens)."""
+    dataset.build(60, structures=4, advisors=6, months=2, vacuum=False)
+    before = Cra.objects.count()
+    result = filing.mesurer(live_server.url, clients=3, seconds=1.5, seed=2)
+    assert result["erreurs"] == 0, result["exemples"]
+    assert result["cras"] > 0 and Cra.objects.count() == before + result["cras"]
+
+
 def test_every_page_of_the_load_scenario_answers(client, jeu):
     dataset.ensure_candidats(30)
     population = load.users(10, seed=1)

@@ -5,8 +5,8 @@
   console error or uncaught page exception fails the test (``console_errors`` lists them; a test
   that expects one clears it);
 - ``login(page, email, password=DEMO_PASSWORD)``: logs in through the allauth form;
-- ``reference_data``: puts back the rows of the data migrations (territories, barèmes, catalogue...)
-  when a previous transactional test flushed them;
+- ``reference_data`` (tests/conftest.py): puts back the rows of the data migrations when a
+  previous transactional test flushed them;
 - ``demo_data``: ``seed_demo`` on top of that, for the demo accounts of the README.
 
 Use with ``pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]``: the live
@@ -16,14 +16,10 @@ server runs in another thread and only sees committed data.
 import io
 import os
 import re
-from types import SimpleNamespace
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 from django.db import connections
-from django.db.migrations.loader import MigrationLoader
-from django.db.migrations.operations import RunPython
 from playwright.sync_api import expect
 
 from conumapp.demo import DEMO_PASSWORD
@@ -48,7 +44,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-CONUM_APPS = ["conumapp", "structures", "conventions", "conseillers", "formation", "cra"]
 
 
 # Module scope: Playwright's event loop lives only while one test module runs, never under the
@@ -122,36 +117,6 @@ def login(page, email, password=DEMO_PASSWORD):
 @pytest.fixture(name="login")
 def login_fixture():
     return login
-
-
-def _data_migrations():
-    """``RunPython`` functions of the Conum apps' migrations, in migration order."""
-    loader = MigrationLoader(None, ignore_no_migrations=True)
-    plan = []
-    for leaf in loader.graph.leaf_nodes():
-        plan.extend(key for key in loader.graph.forwards_plan(leaf) if key not in plan)
-    for key in plan:
-        if key[0] not in CONUM_APPS:
-            continue
-        for operation in loader.graph.nodes[key].operations:
-            if isinstance(operation, RunPython):
-                yield key, operation.code
-
-
-@pytest.fixture
-def reference_data():
-    """Rows created by data migrations, back in the database if a transactional test flushed them.
-
-    Runs every ``RunPython`` of the Conum apps' migrations (all idempotent) when the territory
-    tables are empty, which only happens after such a flush.
-    """
-    from conumapp.models import Region
-
-    if Region.objects.exists():
-        return
-    schema_editor = SimpleNamespace(connection=connections["default"])
-    for _key, code in _data_migrations():
-        code(apps, schema_editor)
 
 
 @pytest.fixture
