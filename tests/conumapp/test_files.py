@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.db.models.fields.files import FieldFile
 from django.http import Http404
 
@@ -143,6 +145,17 @@ def stored_file(name="contrats/2026/01/abc.bin", content=PDF):
     return FieldFile(None, field, saved)
 
 
+def _close(response):
+    """Close the served file as the server does, without ``request_finished``'s database
+    clean-up (as Django's test client does): these tests have no database, and a connection
+    left open by an earlier test in the same process must not be touched."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
 def test_served_as_attachment_with_the_content_type_of_the_content(rf):
     response = serve_private_file(rf.get("/"), stored_file(), "../../Contrat de Léa.pdf")
     assert response.status_code == 200
@@ -153,14 +166,14 @@ def test_served_as_attachment_with_the_content_type_of_the_content(rf):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cache-Control"] == "private, no-store"
     assert "sandbox" in response["Content-Security-Policy"]
-    response.close()
+    _close(response)
 
 
 def test_unknown_content_is_served_as_octet_stream_never_html(rf):
     response = serve_private_file(rf.get("/"), stored_file("x/page.html", b"<html><script>"), "page.html")
     assert response["Content-Type"] == "application/octet-stream"
     assert response["Content-Disposition"].startswith("attachment;")
-    response.close()
+    _close(response)
 
 
 def test_missing_file_is_a_404(rf):
@@ -187,7 +200,7 @@ def test_view_refuses_without_permission_and_serves_with_it(rf):
     response = DocumentView.as_view(allowed=True)(rf.get("/"), pk=1)
     assert response.status_code == 200
     assert 'filename="justificatif.pdf"' in response["Content-Disposition"]
-    response.close()
+    _close(response)
 
 
 def test_base_view_denies_by_default(rf):
