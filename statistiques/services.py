@@ -377,8 +377,15 @@ def calculer(perimetre: Perimetre, filtres: Filtres) -> Statistiques:
     debut_actifs = max(filtres.debut, filtres.fin - timedelta(days=JOURS_ACTIVITE - 1))
     stats.conseillers_actifs = _nb_conseillers(perimetre, filtres, debut_actifs, rafraichir=False)
     stats.conseillers_en_poste = conseillers_en_poste(perimetre, filtres)
+    return stats
+
+
+def calculer_avec_conseillers(perimetre: Perimetre, filtres: Filtres) -> Statistiques:
+    """``calculer`` plus, for a structure or a coordinator, the per-advisor table: what the
+    statistics page and its exports show (two more queries, only on those scopes)."""
+    stats = calculer(perimetre, filtres)
     if perimetre.niveau in NIVEAUX_PAR_CONSEILLER and stats.cras:
-        stats.par_conseiller = par_conseiller(perimetre, filtres)
+        stats.par_conseiller = par_conseiller(perimetre, stats.filtres)
     return stats
 
 

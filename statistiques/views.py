@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET
 from . import exports
 from .filtres import Filtres, FiltresForm
 from .perimetres import PERIMETRE_PUBLIC, Perimetre, perimetres_de
-from .services import calculer
+from .services import calculer_avec_conseillers
 
 GRAPHIQUES = {"barres": "bar", "ligne": "line", "anneau": "doughnut"}
 FILTRES_DECRITS = ("region", "departement", "structure", "conseiller", "type", "thematique", "tag")
@@ -101,7 +101,7 @@ def _graphiques(tableaux) -> list[dict]:
 
 def _page(request, perimetre: Perimetre, perimetres: list[Perimetre], *, publique: bool):
     form, filtres = _filtres(request, perimetre)
-    stats = calculer(perimetre, filtres)
+    stats = calculer_avec_conseillers(perimetre, filtres)
     tableaux = stats.tableaux()
     querystring = _querystring(perimetre, stats.filtres, avec_perimetre=True)
     libelles = _filtres_libelles(form, stats.filtres)
@@ -168,7 +168,7 @@ def export(request, format):
     else:
         perimetre, _perimetres = _perimetre(request)
     form, filtres = _filtres(request, perimetre)
-    stats = calculer(perimetre, filtres)
+    stats = calculer_avec_conseillers(perimetre, filtres)
     contenu = exports.produire(stats, format, _filtres_libelles(form, stats.filtres))
     response = HttpResponse(contenu, content_type=exports.CONTENT_TYPES[format])
     response["Content-Disposition"] = f'attachment; filename="{exports.nom_fichier(stats, format)}"'

@@ -7,7 +7,7 @@ import pytest
 
 from statistiques.filtres import Filtres
 from statistiques.perimetres import Perimetre
-from statistiques.services import calculer
+from statistiques.services import calculer, calculer_avec_conseillers
 
 from .conftest import PERIODE
 from .test_views import PERIODE_QS, URL, get
@@ -20,7 +20,8 @@ def _nom(conseiller):
 
 
 def test_structure_scope_has_one_row_per_advisor(jeu):
-    stats = calculer(Perimetre("structure", (jeu.s1.pk,)), PERIODE)
+    assert calculer(Perimetre("structure", (jeu.s1.pk,)), PERIODE).par_conseiller == []  # the bare service
+    stats = calculer_avec_conseillers(Perimetre("structure", (jeu.s1.pk,)), PERIODE)
     # a1: c1 (individual, 20 min), c2 (workshop of 10, 90 min), c3 (individual, 45 min);
     # a2: c4 (individual, 60 min); c5 is deleted.
     expected = sorted(
@@ -37,13 +38,15 @@ def test_structure_scope_has_one_row_per_advisor(jeu):
 
 def test_territorial_scopes_do_not_list_advisors(jeu):
     for perimetre in (Perimetre("departement", ("69",)), Perimetre("national")):
-        stats = calculer(perimetre, PERIODE)
+        stats = calculer_avec_conseillers(perimetre, PERIODE)
         assert stats.cras and stats.par_conseiller == []
         assert "conseillers" not in [t.cle for t in stats.tableaux()]
 
 
 def test_empty_period_has_no_table(jeu):
-    stats = calculer(Perimetre("structure", (jeu.s1.pk,)), Filtres(debut=PERIODE.debut, fin=PERIODE.debut))
+    stats = calculer_avec_conseillers(
+        Perimetre("structure", (jeu.s1.pk,)), Filtres(debut=PERIODE.debut, fin=PERIODE.debut)
+    )
     assert stats.cras == 0 and stats.par_conseiller == []
 
 

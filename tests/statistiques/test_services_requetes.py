@@ -38,9 +38,7 @@ def test_query_count_is_fixed(jeu):
     # rollup: refresh check, whole months, partial months, active advisors, advisors in post
     assert before[0] == 5
     assert before[2] == 3  # theme / tag: CRA rows by month, active advisors, advisors in post
-    # structure: refresh check, CRA rows by month, active advisors, in post, the per-advisor
-    # figures and their names
-    assert before[3] == 6
+    assert before[3] == 4  # structure: refresh check, CRA rows by month, active advisors, in post
     # Public page, département 69 (3 advisors): the advisors' count only, figures hidden.
     assert _count(PERIMETRE_PUBLIC, jeu.periode.remplacer(departement="69")) == 2
     # More structures, advisors and months.
