@@ -318,7 +318,7 @@ def test_rupture_validation_refused_by_a_blocker(structure, member, monkeypatch)
     mer = services.rupture_notifier(
         mise_en_relation=mer, date_rupture=date(2025, 9, 30), motif=MotifRupture.DEMISSION, by=member
     )
-    monkeypatch.setattr(services, "RUPTURE_BLOCKERS", [lambda m: "Un renouvellement est en attente."])
+    monkeypatch.setattr(services._commun, "RUPTURE_BLOCKERS", [lambda m: "Un renouvellement est en attente."])
     with pytest.raises(DomainError, match="Un renouvellement est en attente"):
         services.rupture_valider(mise_en_relation=mer, by=operateur())
     mer.refresh_from_db()
