@@ -1,0 +1,34 @@
+"""The confirmation page and the per-registration loop shared by the bulk actions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.template.response import TemplateResponse
+
+
+def _confirmer(modeladmin, request, queryset, *, action, titre, bouton, demande_motif=False):
+    """Return None when confirmed (POST with ``confirm``), else the confirmation page."""
+    if request.POST.get("confirm"):
+        return None
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": titre,
+        "titre": titre,
+        "objets": [str(obj) for obj in queryset],
+        "ids": [obj.pk for obj in queryset],
+        "action": action,
+        "bouton": bouton,
+        "demande_motif": demande_motif,
+        "retour": request.get_full_path(),
+        "opts": modeladmin.model._meta,
+    }
+    return TemplateResponse(request, "formation/admin/confirmation.html", context)
+
+
+def _appliquer(modeladmin, request, queryset, func, succes, **kwargs):
+    faits = sum(
+        bool(modeladmin.run_service(request, func, inscription=obj, acteur=request.user, **kwargs))
+        for obj in queryset
+    )
+    if faits:
+        modeladmin.message_user(request, succes.format(n=faits), messages.SUCCESS)
