@@ -1,7 +1,7 @@
 """Row-level export of the CRAs in a user's scope (CSV and XLSX), memory-bounded.
 
-Columns follow La Coop's "Activités" export (DOMAIN.md §6), with French headers; the public is
-described by counts only (CRAs are non-nominative): no name, no email, no contact.
+Columns, headers and labels: ``export_colonnes``; who exports which rows: ``export_selection``;
+the background task: ``export_fond``. This module writes the rows.
 
 Speed and memory (targets in DESIGN.md: ≥ 100,000 rows/s, first byte < 1 s, < 200 MB):
 
@@ -31,7 +31,6 @@ import io
 import logging
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import timedelta
 from itertools import islice
 
@@ -41,25 +40,42 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, Concat, Left, LPad, NullIf
 from django.db.models.lookups import In
 
-from conseillers.models import Conseiller, Coordination
-from conumapp import permissions
 from conumapp.models import Commune
 from cra.enums import (
-    COMPTES,
     Autonomie,
-    Materiel,
     Niveau,
     StructureRedirection,
-    Thematique,
     TypeCra,
     TypeLieu,
 )
 from cra.models import Cra
-from structures.models import Membre, Structure
+from structures.models import Structure
 
-from .filtres import Filtres, FiltresForm
-from .perimetres import Perimetre, perimetre_par_cle
-from .services import filtrer_cras
+# Re-exported: the views, the task and the bench use them as export_cras.<name>.
+from .export_colonnes import (  # noqa: F401
+    _COMMUNE,
+    _FORMULA_STARTS,
+    _LIEUX,
+    _MATERIEL_LABELS,
+    _NIVEAUX,
+    _ORIENTE,
+    _REDIRECTIONS,
+    _STRUCTURE,
+    _THEME_LABELS,
+    _TYPES,
+    COMPTE_FIELDS,
+    CONTENT_TYPES,
+    FIELDS,
+    HEADERS,
+    ORDRE,
+    _csv,
+    _labels_of,
+    _Memo,
+    _quoted,
+    cras_ordonnes,
+    texte,
+)
+from .export_selection import Selection, a_des_lignes, selection  # noqa: F401
 
 logger = logging.getLogger(__name__)
 
@@ -67,144 +83,7 @@ CHUNK = 5000
 CLAIM_TIMEOUT = timedelta(hours=1)  # a running export older than this is taken over
 CSV_DELIMITER = ";"
 BOM = "\ufeff"
-ORDRE = ("id",)
 XLSX_MAX_ROWS_PER_SHEET = 1_000_000  # Excel's limit is 1,048,576 rows per sheet
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-# (prefix, member) for every public count column, in the Cra model's order.
-_COMPTES = [(prefix, member) for prefix, enum in COMPTES for member in enum]
-_COMPTE_TITRES = {"age": "Âge", "genre": "Genre", "statut": "Statut"}
-
-# Columns read from the database, in this order; the public counts arrive as ONE text column
-# ("3;0;…", built by the database: fewer columns to fetch and parse per row).
-FIELDS = (
-    "id",
-    "date",
-    "type",
-    "participants",
-    "participants_recurrents",
-    "type_lieu",
-    "code_postal",
-    "commune_code",
-    "duree",
-    "titre_atelier",
-    "materiel",
-    "thematiques",
-    "tags",
-    "autonomie",
-    "niveau",
-    "oriente",
-    "structure_redirection",
-    "_comptes",
-    "note",
-    "structure_id",
-    "departement_code",
-    "region_code",
-    "conseiller_id",
-)
-COMPTE_FIELDS = tuple(f"{prefix}_{member.value}" for prefix, member in _COMPTES)
-
-HEADERS = (
-    "Identifiant",
-    "Date",
-    "Type",
-    "Nombre de participants",
-    "Dont participants récurrents",
-    "Lieu",
-    "Code postal",
-    "Commune",
-    "Code INSEE de la commune",
-    "Durée (min)",
-    "Nom de l'atelier",
-    "Matériel numérique utilisé",
-    "Thématique(s) d'accompagnement",
-    "Tags",
-    "Niveau d'autonomie (ou de l'atelier)",
-    "Bénéficiaire réorienté",
-    "Structure de redirection",
-    *(f"{_COMPTE_TITRES[prefix]} : {member.label}" for prefix, member in _COMPTES),
-    "Notes supplémentaires",
-    "Identifiant de la structure",
-    "Structure",
-    "Département",
-    "Région",
-    "Identifiant du conseiller",
-)
-
-_COMMUNE = FIELDS.index("commune_code")
-_STRUCTURE = FIELDS.index("structure_id")
-
-_TYPES = dict(TypeCra.choices)
-_LIEUX = dict(TypeLieu.choices)
-_NIVEAUX = {"": "", **dict(Autonomie.choices), **dict(Niveau.choices)}
-_REDIRECTIONS = {"": "", **dict(StructureRedirection.choices)}
-_ORIENTE = {True: "Oui", False: "Non", None: ""}
-_MATERIEL_LABELS = [m.label for m in Materiel]
-_THEME_LABELS = [m.label for m in Thematique]
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def texte(value: str | None) -> str:
-    """Free text as a harmless cell: a leading ``= + - @`` would make spreadsheets run a formula
-    (CSV / formula injection), so such a value gets a leading apostrophe."""
-    if not value:
-        return ""
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
-
-
-def _csv(value: str) -> str:
-    """One CSV field (``;``-separated, RFC 4180 quoting only when needed)."""
-    if ";" in value or '"' in value or "\n" in value or "\r" in value:
-        return '"' + value.replace('"', '""') + '"'
-    return value
-
-
-def _labels_of(bits: int, labels: list[str]) -> str:
-    out = []
-    index = 0
-    while bits:
-        if bits & 1:
-            out.append(labels[index] if index < len(labels) else "")
-        bits >>= 1
-        index += 1
-    return ", ".join(label for label in out if label)
-
-
-class _Memo(dict):
-    """bits → labels, computed once per distinct combination (a bounded cache)."""
-
-    def __init__(self, labels, quote=False):
-        super().__init__()
-        self.labels, self.quote = labels, quote
-
-    def __missing__(self, bits):
-        value = _labels_of(bits or 0, self.labels)
-        if self.quote:
-            value = _csv(value)
-        if len(self) < 100_000:
-            self[bits] = value
-        return value
-
-
-class _Libelles(dict):
-    """code → label; an unknown code (legacy data) shows as itself rather than failing mid-export."""
-
-    def __missing__(self, key):
-        return _csv(str(key or ""))
-
-
-def _quoted(mapping: dict) -> dict:
-    return _Libelles({key: _csv(value) for key, value in mapping.items()})
-
-
-def cras_ordonnes(queryset: QuerySet[Cra]) -> QuerySet[Cra]:
-    """The export order: filing order (primary key). Measured on 900,000 rows: the first rows
-    leave after 0.4 s in id order, after 6.5 s in date order (PostgreSQL sorts everything before
-    the first row of a COPY); users sort by date in their spreadsheet."""
-    return queryset.order_by(*ORDRE)
 
 
 def lignes(queryset: QuerySet[Cra], *, chunk_size: int = CHUNK) -> Iterator[tuple]:
@@ -541,48 +420,3 @@ def xlsx_temporaire(queryset: QuerySet[Cra]):
 
 def nom_fichier(fmt: str, today) -> str:
     return f"cra-{today:%Y-%m-%d}.{fmt}"
-
-
-# --- Who exports what ----------------------------------------------------------------------
-
-
-def a_des_lignes(user) -> bool:
-    """Roles that read CRA rows: operators, advisors, structure members, coordinators of advisors.
-
-    Prefectures, hubs and networks read statistics only (``Cra.objects.visible_to`` gives them
-    nothing)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if permissions.is_operateur(user):
-        return True
-    return (
-        Conseiller.objects.filter(user=user).exists()
-        or Membre.objects.filter(user=user).exists()
-        or Coordination.objects.filter(coordinateur=user).exists()
-    )
-
-
-@dataclass
-class Selection:
-    perimetre: Perimetre
-    form: FiltresForm
-    filtres: Filtres
-    cras: QuerySet[Cra]
-
-
-def selection(user, querydict) -> Selection | None:
-    """The CRAs ``user`` exports with these GET parameters (``perimetre`` + filters).
-
-    None when the user has no row access or asks for a scope that is not theirs (403)."""
-    if not a_des_lignes(user):
-        return None
-    perimetre = perimetre_par_cle(user, querydict.get("perimetre"))
-    if perimetre is None:
-        return None
-    data = querydict.copy()
-    data.pop("format", None)
-    form = FiltresForm(data or None, perimetre=perimetre)
-    filtres = form.filtres()
-    cras = Cra.objects.visible_to(user).actifs().filter(perimetre.condition_cras())
-    # The statistics pages' own filters, so an export holds exactly the rows the page counts.
-    return Selection(perimetre, form, filtres, cras_ordonnes(filtrer_cras(cras, filtres)))

@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from conumapp.files import random_name
 
-from .export_cras import CLAIM_TIMEOUT, ecrire_csv, ecrire_xlsx, selection
+from .export_cras import CLAIM_TIMEOUT, ecrire_csv, ecrire_xlsx
+from .export_selection import selection
 
 logger = logging.getLogger(__name__)
 
