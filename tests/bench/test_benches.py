@@ -50,7 +50,7 @@ def test_filing_form_of_the_load_clients_is_accepted(client, jeu):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_filing_bench_clients_file_through_a_real_server(live_server, reference_data):
+def test_filing_bench_clients_file_through_a_real_server(live_server):
     """bench/client_http.py against a real HTTP server: CSRF cookie and token, session cookie,
     urlencoded POST, redirects counted as filings (a connection closed by the server reopens)."""
     dataset.build(60, structures=4, advisors=6, months=2, vacuum=False)
