@@ -2,8 +2,8 @@
 locks, salary check, quota count and the post state changes.
 
 Post state changes (``occupe`` on validation, ``vacant`` on a validated rupture) are written
-here against ``structures.Poste`` directly: ``structures/services.py`` did not exist when this
-was written. The structures app may later take them over (``_poste_occuper``/``_poste_liberer``).
+here against ``structures.Poste`` directly (``_poste_occuper`` / ``_poste_liberer``), inside the
+recruitment's transaction; ``structures.services`` could take them over.
 """
 
 from __future__ import annotations
