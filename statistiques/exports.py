@@ -14,7 +14,7 @@ from datetime import date
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .services import Statistiques, Tableau
+from .resultats import Statistiques, Tableau
 
 FORMATS = ("csv", "xlsx", "pdf")
 CONTENT_TYPES = {
