@@ -1,0 +1,96 @@
+"""Access table: conseillers (candidates, profile, recruitment, contracts, leave)."""
+
+from __future__ import annotations
+
+from ._base import ALL, ONLY, POST_ONLY, Case, E, Url, _pk, _profil, pdf
+
+# fmt: off
+CONSEILLERS: dict[str, Url] = {
+    # --- conseillers --------------------------------------------------------------------------
+    "conseillers:candidature": Url(
+        Case("-", get=E(200, candidat=302, conseiller=302, autre_conseiller=302)),
+        note="Formulaire public : l'envoi est testé dans tests/conseillers.",
+    ),
+    "conseillers:profil": Url(
+        Case("-", get=ONLY("candidat", "conseiller", "autre_conseiller"),
+             post=ONLY("candidat", "conseiller", "autre_conseiller", ok=302), data=_profil,
+             writers={"candidat", "conseiller", "autre_conseiller"}),
+    ),
+    "conseillers:profil_disponibilite": Url(
+        Case("-", get=POST_ONLY, post=ONLY("candidat", "conseiller", "autre_conseiller", ok=302),
+             data=lambda w: {"disponible": "0"}, writers={"candidat", "conseiller", "autre_conseiller"}),
+    ),
+    "conseillers:profil_supprimer": Url(
+        Case("-", get=ONLY("candidat", "conseiller", "autre_conseiller"),
+             post=ONLY("candidat", "conseiller", "autre_conseiller", ok=302), writers={"candidat"}),
+    ),
+    "conseillers:mon_espace": Url(Case("-", get=ONLY("candidat", "conseiller", "autre_conseiller"))),
+    "conseillers:cv": Url(
+        Case("A", _pk("candidat_a"), get=ONLY("candidat", "membre", "operateur")),
+        Case("B", _pk("candidat_b"), get=ONLY("autre_membre", "operateur")),
+    ),
+    "conseillers:candidats": Url(
+        Case("A", lambda w: {"structure_pk": w.structure_a.pk}, get=ONLY("membre")),
+        Case("B", lambda w: {"structure_pk": w.structure_b.pk}, get=ONLY("autre_membre")),
+    ),
+    "conseillers:candidat": Url(
+        Case("A", lambda w: {"structure_pk": w.structure_a.pk, "pk": w.candidat_a.pk}, get=ONLY("membre")),
+        Case("B", lambda w: {"structure_pk": w.structure_b.pk, "pk": w.candidat_b.pk}, get=ONLY("autre_membre")),
+        Case("A×B", lambda w: {"structure_pk": w.structure_a.pk, "pk": w.candidat_b.pk}, get=ONLY()),
+    ),
+    "conseillers:preselectionner": Url(
+        Case("A", lambda w: {"structure_pk": w.structure_a.pk, "pk": w.candidat_a.pk}, get=POST_ONLY,
+             post=ONLY(membre=302), writers={"membre"}),
+        Case("B", lambda w: {"structure_pk": w.structure_b.pk, "pk": w.candidat_b.pk}, get=POST_ONLY,
+             post=ONLY(autre_membre=302), writers={"autre_membre"}),
+        Case("A×B", lambda w: {"structure_pk": w.structure_a.pk, "pk": w.candidat_b.pk}, get=POST_ONLY,
+             post=ONLY()),
+    ),
+    "conseillers:ecarter": Url(
+        Case("A", lambda w: {"structure_pk": w.structure_a.pk, "pk": w.candidat_a.pk}, get=POST_ONLY,
+             post=ONLY(membre=302), writers={"membre"}),
+        Case("B", lambda w: {"structure_pk": w.structure_b.pk, "pk": w.candidat_b.pk}, get=POST_ONLY,
+             post=ONLY(autre_membre=302), writers={"autre_membre"}),
+    ),
+    "conseillers:recrutements": Url(Case("-", get=ALL())),
+    "conseillers:recrutement": Url(
+        Case("A", _pk("mer_a"), get=ONLY("conseiller", "membre", "prefecture", "operateur")),
+        Case("B", _pk("mer_b"), get=ONLY("autre_conseiller", "autre_membre", "autre_prefecture", "operateur")),
+    ),
+    "conseillers:contrat": Url(
+        Case("A", _pk("mer_interessee_a"), get=ONLY("membre"), post=ONLY(membre=302), writers={"membre"},
+             data=lambda w: {"type_contrat": "CDD", "date_debut": "2025-03-01", "date_fin": "2026-02-28",
+                             "salaire_brut": "2000"}),
+        Case("B", _pk("mer_interessee_b"), get=ONLY("autre_membre"), post=ONLY(autre_membre=302),
+             writers={"autre_membre"},
+             data=lambda w: {"type_contrat": "CDD", "date_debut": "2025-03-01", "date_fin": "2026-02-28",
+                             "salaire_brut": "2000"}),
+        note="Actions de recrutement : membres de la structure seulement (les opérateurs passent par l'admin).",
+    ),
+    "conseillers:annuler": Url(
+        Case("A", _pk("mer_recrutee_a"), get=ONLY("membre"), post=ONLY(membre=302), writers={"membre"}),
+        Case("B", _pk("mer_recrutee_b"), get=ONLY("autre_membre"), post=ONLY(autre_membre=302),
+             writers={"autre_membre"}),
+    ),
+    "conseillers:prolongation": Url(
+        Case("A", _pk("mer_a"), get=ONLY("membre"), post=ONLY(membre=302), writers={"membre"},
+             data=lambda w: {"date_fin": "2028-06-30", "salaire_brut": ""}),
+        Case("B", _pk("mer_b"), get=ONLY("autre_membre"), post=ONLY(autre_membre=302), writers={"autre_membre"},
+             data=lambda w: {"date_fin": "2028-06-30", "salaire_brut": ""}),
+    ),
+    "conseillers:rupture": Url(
+        Case("A", _pk("mer_a"), get=ONLY("membre"), post=ONLY(membre=302), writers={"membre"},
+             data=lambda w: {"date_rupture": "2025-10-31", "motif": "demission"}),
+        Case("B", _pk("mer_b"), get=ONLY("autre_membre"), post=ONLY(autre_membre=302), writers={"autre_membre"},
+             data=lambda w: {"date_rupture": "2025-10-31", "motif": "demission"}),
+    ),
+    "conseillers:conge": Url(
+        Case("A", _pk("mer_a"), get=ONLY("membre"), post=ONLY(membre=302), writers={"membre"},
+             data=lambda w: {"type": "maternite", "date_debut": "2026-01-01", "date_fin": "2026-03-31",
+                             "justificatif": pdf("certificat.pdf")}),
+        Case("B", _pk("mer_b"), get=ONLY("autre_membre"), post=ONLY(autre_membre=302), writers={"autre_membre"},
+             data=lambda w: {"type": "maternite", "date_debut": "2026-01-01", "date_fin": "2026-03-31",
+                             "justificatif": pdf("certificat.pdf")}),
+    ),
+}
+# fmt: on
