@@ -1,4 +1,4 @@
-"""Access matrix: every URL of the URL conf × every role × GET/POST, against access_table.py.
+"""Access matrix: every URL of the URL conf × every role × GET/POST, against the access_table package.
 
 A URL without an entry in the table fails (« URL sans entrée dans la table d'accès »). For
 each (URL, case, method) every role is tried; a failure lists every role whose outcome
@@ -51,7 +51,7 @@ def missing_message(missing) -> str:
     return (
         "URL sans entrée dans la table d'accès : "
         + ", ".join(missing)
-        + ". Ajoutez une ligne dans tests/security/access_table.py (format en tête du fichier)."
+        + ". Ajoutez une ligne dans tests/security/access_table/<application>.py (format dans __init__.py)."
     )
 
 
