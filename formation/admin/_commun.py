@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.template.response import TemplateResponse
+
+from .. import services
 
 
 def _confirmer(modeladmin, request, queryset, *, action, titre, bouton, demande_motif=False):
@@ -32,3 +34,21 @@ def _appliquer(modeladmin, request, queryset, func, succes, **kwargs):
     )
     if faits:
         modeladmin.message_user(request, succes.format(n=faits), messages.SUCCESS)
+
+
+def action_confirmee(nom, *, description, titre, bouton, service, succes, demande_motif=False, **kwargs):
+    """A bulk action on registrations: the confirmation page, then ``services.<service>`` on each
+    (with ``kwargs``, and the typed ``motif`` when ``demande_motif``), then one success message."""
+
+    @admin.action(description=description)
+    def action(modeladmin, request, queryset):
+        if page := _confirmer(
+            modeladmin, request, queryset, action=nom, titre=titre, bouton=bouton, demande_motif=demande_motif
+        ):
+            return page
+        extra = {"motif": request.POST.get("motif", "")} if demande_motif else {}
+        _appliquer(modeladmin, request, queryset, getattr(services, service), succes, **kwargs, **extra)
+        return None
+
+    action.__name__ = nom
+    return action

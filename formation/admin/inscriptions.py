@@ -7,11 +7,10 @@ from import_export.admin import ExportMixin
 
 from conumapp.admin_base import ConumModelAdmin
 
-from .. import services
 from ..enums import StatutAbsence, StatutInscription
 from ..models import Inscription
 from ..resources import InscriptionResource
-from ._commun import _appliquer, _confirmer
+from ._commun import action_confirmee
 
 
 class AFaireFilter(admin.SimpleListFilter):
@@ -71,132 +70,60 @@ class InscriptionAdmin(ExportMixin, ConumModelAdmin):
     def has_add_permission(self, request):
         return False  # registrations go through the eligibility rules (service)
 
-    @admin.action(description="Valider l'éligibilité")
-    def valider_eligibilite(self, request, queryset):
-        if page := _confirmer(
-            self,
-            request,
-            queryset,
-            action="valider_eligibilite",
-            titre="Valider l'éligibilité de ces inscriptions ?",
-            bouton="Valider",
-        ):
-            return page
-        _appliquer(
-            self,
-            request,
-            queryset,
-            services.valider_eligibilite,
-            "{n} inscription(s) déclarée(s) éligible(s).",
-        )
-        return None
-
-    @admin.action(description="Refuser l'éligibilité")
-    def refuser_eligibilite(self, request, queryset):
-        if page := _confirmer(
-            self,
-            request,
-            queryset,
-            action="refuser_eligibilite",
-            titre="Refuser ces inscriptions ?",
-            bouton="Refuser",
-            demande_motif=True,
-        ):
-            return page
-        _appliquer(
-            self,
-            request,
-            queryset,
-            services.refuser_eligibilite,
-            "{n} inscription(s) refusée(s).",
-            motif=request.POST.get("motif", ""),
-        )
-        return None
-
-    @admin.action(description="Confirmer la place (organisme de formation)")
-    def confirmer(self, request, queryset):
-        if page := _confirmer(
-            self, request, queryset, action="confirmer", titre="Confirmer ces places ?", bouton="Confirmer"
-        ):
-            return page
-        _appliquer(self, request, queryset, services.confirmer_inscription, "{n} place(s) confirmée(s).")
-        return None
-
-    @admin.action(description="Noter présent (formation suivie)")
-    def noter_presents(self, request, queryset):
-        if page := _confirmer(
-            self,
-            request,
-            queryset,
-            action="noter_presents",
-            titre="Noter ces conseillers présents ?",
-            bouton="Enregistrer",
-        ):
-            return page
-        _appliquer(
-            self,
-            request,
-            queryset,
-            services.enregistrer_presence,
-            "{n} présence(s) enregistrée(s).",
-            present=True,
-        )
-        return None
-
-    @admin.action(description="Noter absent")
-    def noter_absents(self, request, queryset):
-        if page := _confirmer(
-            self,
-            request,
-            queryset,
-            action="noter_absents",
-            titre="Noter ces conseillers absents ?",
-            bouton="Enregistrer",
-        ):
-            return page
-        _appliquer(
-            self,
-            request,
-            queryset,
-            services.enregistrer_presence,
-            "{n} absence(s) enregistrée(s).",
-            present=False,
-        )
-        return None
-
-    @admin.action(description="Absence justifiée (justificatif accepté)")
-    def absence_justifiee(self, request, queryset):
-        if page := _confirmer(
-            self,
-            request,
-            queryset,
-            action="absence_justifiee",
-            titre="Accepter ces justificatifs ?",
-            bouton="Accepter",
-        ):
-            return page
-        _appliquer(
-            self, request, queryset, services.examiner_absence, "{n} absence(s) justifiée(s).", justifiee=True
-        )
-        return None
-
-    @admin.action(description="Absence non justifiée : manquement")
-    def absence_manquement(self, request, queryset):
-        if page := _confirmer(
-            self,
-            request,
-            queryset,
-            action="absence_manquement",
-            titre="Constater un manquement pour ces absences ?",
-            bouton="Constater",
-        ):
-            return page
-        _appliquer(
-            self,
-            request,
-            queryset,
-            services.examiner_absence,
-            "{n} manquement(s) constaté(s).",
-            justifiee=False,
-        )
-        return None
+    valider_eligibilite = action_confirmee(
+        "valider_eligibilite",
+        description="Valider l'éligibilité",
+        titre="Valider l'éligibilité de ces inscriptions ?",
+        bouton="Valider",
+        service="valider_eligibilite",
+        succes="{n} inscription(s) déclarée(s) éligible(s).",
+    )
+    refuser_eligibilite = action_confirmee(
+        "refuser_eligibilite",
+        description="Refuser l'éligibilité",
+        titre="Refuser ces inscriptions ?",
+        bouton="Refuser",
+        service="refuser_eligibilite",
+        succes="{n} inscription(s) refusée(s).",
+        demande_motif=True,
+    )
+    confirmer = action_confirmee(
+        "confirmer",
+        description="Confirmer la place (organisme de formation)",
+        titre="Confirmer ces places ?",
+        bouton="Confirmer",
+        service="confirmer_inscription",
+        succes="{n} place(s) confirmée(s).",
+    )
+    noter_presents = action_confirmee(
+        "noter_presents",
+        description="Noter présent (formation suivie)",
+        titre="Noter ces conseillers présents ?",
+        bouton="Enregistrer",
+        service="enregistrer_presence",
+        succes="{n} présence(s) enregistrée(s).",
+        present=True,
+    )
+    noter_absents = action_confirmee(
+        "noter_absents",
+        description="Noter absent",
+        titre="Noter ces conseillers absents ?",
+        bouton="Enregistrer",
+        service="enregistrer_presence",
+        succes="{n} absence(s) enregistrée(s).",
+        present=False,
+    )
+    absence_justifiee = action_confirmee(
+        "absence_justifiee",
+        description="Absence justifiée (justificatif accepté)",
+        titre="Accepter ces justificatifs ?",
+        bouton="Accepter",
+        service="examiner_absence",
+        succes="{n} absence(s) justifiée(s).",
+        justifiee=True,
+    )
+    absence_manquement = action_confirmee(
+        "absence_manquement", description="Absence non justifiée : manquement",
+        titre="Constater un manquement pour ces absences ?", bouton="Constater", service="examiner_absence",
+        succes="{n} manquement(s) constaté(s).", justifiee=False,
+    )  # fmt: skip

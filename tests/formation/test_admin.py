@@ -1,5 +1,6 @@
 """Back office: bulk actions through services with confirmation, changelist query counts, exports, import."""
 
+import html
 from datetime import date
 
 import pytest
@@ -123,3 +124,41 @@ def test_import_dry_run_then_all_or_nothing(client):
     assert (formation.parcours, formation.date_entree) == (280, date(2021, 2, 1))
     assert Certification.objects.get(conseiller=conseiller, type="ccp1").statut == "reussi"
     assert Certification.objects.get(conseiller=conseiller, type="pix").statut == "echec"
+
+
+@pytest.mark.parametrize(
+    ("action", "service", "kwargs", "titre"),
+    [
+        ("valider_eligibilite", "valider_eligibilite", {}, "Valider l'éligibilité de ces inscriptions ?"),
+        ("refuser_eligibilite", "refuser_eligibilite", {"motif": "Hors délai"}, "Refuser ces inscriptions ?"),
+        ("confirmer", "confirmer_inscription", {}, "Confirmer ces places ?"),
+        ("noter_presents", "enregistrer_presence", {"present": True}, "Noter ces conseillers présents ?"),
+        ("noter_absents", "enregistrer_presence", {"present": False}, "Noter ces conseillers absents ?"),
+        ("absence_justifiee", "examiner_absence", {"justifiee": True}, "Accepter ces justificatifs ?"),
+        (
+            "absence_manquement",
+            "examiner_absence",
+            {"justifiee": False},
+            "Constater un manquement pour ces absences ?",
+        ),
+    ],
+)
+def test_every_bulk_action_asks_first_then_calls_its_service(
+    client, monkeypatch, action, service, kwargs, titre
+):
+    """Each registration action shows its confirmation page, then calls its own service on every
+    selected registration with its own arguments (the service's rules are tested in test_services)."""
+    agent = operateur()
+    client.force_login(agent)
+    inscriptions = _inscriptions()
+    calls = []
+    monkeypatch.setattr(services, service, lambda **received: calls.append(received))
+    url = reverse("admin:formation_inscription_changelist")
+    data = {"action": action, "_selected_action": [i.pk for i in inscriptions]}
+    page = client.post(url, data)
+    assert page.status_code == 200 and titre in html.unescape(page.content.decode()) and calls == []
+    response = client.post(url, {**data, "confirm": "1", "motif": "Hors délai"}, follow=True)
+    assert response.status_code == 200
+    assert sorted(call.pop("inscription").pk for call in calls) == sorted(i.pk for i in inscriptions)
+    assert calls == [{"acteur": agent, **kwargs}] * len(inscriptions)
+    assert "(s)" in " ".join(str(m) for m in response.context["messages"])
