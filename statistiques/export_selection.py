@@ -7,31 +7,20 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from conseillers.models import Conseiller, Coordination
-from conumapp import permissions
 from cra.models import Cra
-from structures.models import Membre
 
 from .export_colonnes import cras_ordonnes
 from .filtres import Filtres, FiltresForm
+from .navigation import a_acces_aux_cra
 from .perimetres import Perimetre, perimetre_par_cle
 from .services import filtrer_cras
 
 
 def a_des_lignes(user) -> bool:
-    """Roles that read CRA rows: operators, advisors, structure members, coordinators of advisors.
-
-    Prefectures, hubs and networks read statistics only (``Cra.objects.visible_to`` gives them
-    nothing)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if permissions.is_operateur(user):
-        return True
-    return (
-        Conseiller.objects.filter(user=user).exists()
-        or Membre.objects.filter(user=user).exists()
-        or Coordination.objects.filter(coordinateur=user).exists()
-    )
+    """Roles that read CRA rows: operators, advisors, structure members, coordinators of advisors
+    (the menu's own rule, ``navigation.a_acces_aux_cra``: the entry shows exactly when the page
+    answers). Prefectures, hubs and networks read statistics only."""
+    return a_acces_aux_cra(user)
 
 
 @dataclass
