@@ -246,15 +246,20 @@ class MiseEnRelation(models.Model):
         }
 
 
+def employeur_a(conseiller_id: int, day, *fields: str):
+    """The contract employing the advisor on ``day`` (the latest started), as a tuple of
+    ``fields`` (default: the structure's id alone, not in a tuple), or None."""
+    contrats = (
+        MiseEnRelation.objects.filter(conseiller_id=conseiller_id).employant_a(day).order_by("-date_debut")
+    )
+    if not fields:
+        return contrats.values_list("structure_id", flat=True).first()
+    return contrats.values_list(*fields).first()
+
+
 def structure_employant(conseiller_id: int, day) -> int | None:
     """Id of the structure employing the advisor on ``day`` (CRAs attach to it), or None."""
-    return (
-        MiseEnRelation.objects.filter(conseiller_id=conseiller_id)
-        .employant_a(day)
-        .order_by("-date_debut")
-        .values_list("structure_id", flat=True)
-        .first()
-    )
+    return employeur_a(conseiller_id, day)
 
 
 class Prolongation(models.Model):

@@ -12,7 +12,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from conseillers.enums import MiseEnRelationStatut
-from conseillers.models import Conge, Conseiller, MiseEnRelation, structure_employant
+from conseillers.models import Conge, Conseiller, MiseEnRelation, employeur_a, structure_employant
 from conumapp.notifications import notify
 from conumapp.services import DomainError
 from structures.models import Membre
@@ -63,12 +63,8 @@ def en_poste(conseiller: Conseiller, day: date | None = None) -> bool:
 
 def _apply_scope(cra: Cra) -> None:
     """Denormalise the employer on the CRA's date and its territory codes (one query)."""
-    employeur = (
-        MiseEnRelation.objects.filter(conseiller_id=cra.conseiller_id)
-        .employant_a(cra.date)
-        .order_by("-date_debut")
-        .values_list("structure_id", "structure__departement_id", "structure__region_id")
-        .first()
+    employeur = employeur_a(
+        cra.conseiller_id, cra.date, "structure_id", "structure__departement_id", "structure__region_id"
     )
     if employeur is None:
         _check_contract_start(cra)  # the more precise message when the date precedes every contract
