@@ -253,10 +253,14 @@ def calculer(perimetre: Perimetre, filtres: Filtres) -> Statistiques:
         total = stats.cras if part == "cras" else None
         setattr(stats, attribute, _lignes(valeurs, definitions[attribute], total))
     stats.mensuel = _courbe(par_mois, filtres.debut, filtres.fin)
-    debut_actifs = max(filtres.debut, filtres.fin - timedelta(days=JOURS_ACTIVITE - 1))
-    stats.conseillers_actifs = _nb_conseillers(perimetre, filtres, debut_actifs, rafraichir=False)
+    stats.conseillers_actifs = _nb_conseillers(perimetre, filtres, _debut_actifs(filtres), rafraichir=False)
     stats.conseillers_en_poste = conseillers_en_poste(perimetre, filtres)
     return stats
+
+
+def _debut_actifs(filtres: Filtres) -> date:
+    """Active advisors: >= 1 CRA in the last 30 days of the period (within the period)."""
+    return max(filtres.debut, filtres.fin - timedelta(days=JOURS_ACTIVITE - 1))
 
 
 def calculer_avec_conseillers(perimetre: Perimetre, filtres: Filtres) -> Statistiques:
@@ -278,23 +282,15 @@ def par_conseiller(perimetre: Perimetre, filtres: Filtres) -> list[list]:
 
     rows = agreger(perimetre, filtres, par=("conseiller",))
     noms = {
-        c.pk: f"{c.prenom} {c.nom}".strip() or f"Conseiller n° {c.pk}"
+        c.pk: str(c).strip()
         for c in Conseiller.objects.filter(pk__in=[r["conseiller"] for r in rows]).only("prenom", "nom")
     }
     lignes = [
-        [noms.get(r["conseiller"], f"Conseiller n° {r['conseiller']}"), r["cras"], r["accompagnements"],
+        [noms.get(r["conseiller"]) or f"Conseiller n° {r['conseiller']}", r["cras"], r["accompagnements"],
          r["ateliers"], round(r["minutes"] / 60, 1)]
         for r in rows
     ]  # fmt: skip
     return sorted(lignes, key=lambda ligne: ligne[0].casefold())
-
-
-def conseillers_actifs(perimetre: Perimetre, filtres: Filtres) -> int:
-    """Advisors with >= 1 CRA (matching the filters) in the last 30 days of the period."""
-    filtres = _filtres_effectifs(perimetre, filtres)
-    return _nb_conseillers(
-        perimetre, filtres, max(filtres.debut, filtres.fin - timedelta(days=JOURS_ACTIVITE - 1))
-    )
 
 
 def conseillers_en_poste(perimetre: Perimetre, filtres: Filtres) -> int:
