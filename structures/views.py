@@ -31,7 +31,7 @@ from .forms import (
     InvitationForm,
     PrefectureFiltreForm,
 )
-from .models import AvisPrefet, Invitation, Membre, Structure
+from .models import AvisPrefet, Invitation, Structure
 
 CANDIDATURE_RATE_DEFAULT = (5, 3600)  # submissions per IP and per period (seconds)
 
@@ -125,8 +125,8 @@ def _structure_to_act_for(request, pk, *, operators: bool = False) -> Structure:
     network, operator), rather than a form they could fill in but never send.
     """
     structure = _member_structure(request, pk)
-    if not (operators and permissions.is_operateur(request.user)) and not (
-        Membre.objects.filter(structure=structure, user=request.user).exists()
+    if not (operators and permissions.is_operateur(request.user)) and not services.est_membre(
+        request.user, structure
     ):
         raise PermissionDenied("Cette action est réservée aux membres de la structure.")
     return structure
@@ -138,7 +138,7 @@ def detail(request, pk):
     occupants = hooks.occupants([p.pk for p in postes if p.etat == PosteEtat.OCCUPE])
     for poste in postes:
         poste.occupant = occupants.get(poste.pk, "")
-    is_member = Membre.objects.filter(structure=structure, user=request.user).exists()
+    is_member = services.est_membre(request.user, structure)
     context = {
         "title": structure.nom,
         "structure": structure,

@@ -15,7 +15,7 @@ from . import services
 from .enums import StructureStatut
 from .forms import LieuActiviteForm
 from .horaires import est_osm
-from .models import LieuActivite, Membre, Structure
+from .models import LieuActivite, Structure
 
 
 def _structure(request, pk) -> Structure:
@@ -23,7 +23,7 @@ def _structure(request, pk) -> Structure:
 
 
 def _peut_modifier(user, structure: Structure) -> bool:
-    return permissions.is_operateur(user) or Membre.objects.filter(structure=structure, user=user).exists()
+    return permissions.is_operateur(user) or services.est_membre(user, structure)
 
 
 def _structure_modifiable(request, pk) -> Structure:

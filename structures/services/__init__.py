@@ -23,6 +23,7 @@ from ._commun import (
     _require_operator,
     _require_prefecture,
     _save,
+    est_membre,
 )
 from .candidature import (
     STATUTS_AVIS_PREFET,
@@ -44,6 +45,7 @@ from .membres import invitation_accepter, invitation_creer, membre_retirer
 from .postes import demande_avis_prefet, demande_creer, demande_decider, poste_transferer
 
 __all__ = [
+    "est_membre",
     "LIEU_CHAMPS",
     "STATUTS_AVIS_PREFET",
     "STATUTS_DECIDABLES",

@@ -20,8 +20,13 @@ def _require_operator(user) -> None:
         raise DomainError("Seul un opérateur peut effectuer cette action.")
 
 
+def est_membre(user, structure: Structure) -> bool:
+    """The one membership check (services, views and templates' switches)."""
+    return Membre.objects.filter(structure=structure, user=user).exists()
+
+
 def _require_member(user, structure: Structure) -> None:
-    if not Membre.objects.filter(structure=structure, user=user).exists():
+    if not est_membre(user, structure):
         raise DomainError("Vous n'êtes pas membre de cette structure.")
 
 
