@@ -9,11 +9,12 @@ from dsfr.forms import DsfrBaseForm
 
 from conumapp.files import PrivateFileFormField
 from conumapp.territories import clean_postcode, communes_for_postcode
+from conumapp.widgets import DateISO
 
 from .enums import DistanceMax, MotifRupture, PixNiveau, Situation, TypeConge, TypeContrat
 from .models import Conseiller, ParametreSalaire
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateISO()
 
 
 class ConseillersFormMixin:

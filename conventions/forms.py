@@ -6,6 +6,7 @@ from django import forms
 from dsfr.forms import DsfrBaseForm
 
 from conumapp.files import PrivateFileFormField
+from conumapp.widgets import DateISO
 
 from .enums import MotifNonInteresse, PieceType
 
@@ -35,12 +36,12 @@ class PieceForm(ConventionsForm):
     valide_du = forms.DateField(
         label="Contrat valable du",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateISO(),
     )
     valide_au = forms.DateField(
         label="Contrat valable au (vide pour un CDI)",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateISO(),
     )
     fichier = PrivateFileFormField(label="Fichier")
 
@@ -84,13 +85,11 @@ class ReconventionnementForm(ConventionsForm):
             ("contrat_de_projet_public", "Contrat de projet public"),
         ],
     )
-    date_debut = forms.DateField(
-        label="Début du nouveau contrat", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    date_debut = forms.DateField(label="Début du nouveau contrat", widget=DateISO())
     date_fin = forms.DateField(
         label="Fin du nouveau contrat (sauf CDI)",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateISO(),
     )
 
     def __init__(self, *args, candidats=(), structure=None, **kwargs):
@@ -135,7 +134,7 @@ class NonInteresseForm(ConventionsForm):
 class DateForm(ConventionsForm):
     """Admin confirmation pages: one date."""
 
-    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date = forms.DateField(label="Date", widget=DateISO())
 
 
 class MotifForm(ConventionsForm):
@@ -143,9 +142,7 @@ class MotifForm(ConventionsForm):
 
 
 class FinConventionForm(ConventionsForm):
-    date = forms.DateField(
-        label="Date de fin du financement", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    date = forms.DateField(label="Date de fin du financement", widget=DateISO())
     anticipee = forms.BooleanField(label="Résiliation anticipée", required=False)
     motif = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
 
@@ -154,9 +151,7 @@ class RedigerForm(forms.Form):
     """Admin: draft a convention for a validated structure."""
 
     structure = forms.ModelChoiceField(label="Structure validée", queryset=None)
-    date_debut = forms.DateField(
-        label="Début prévu", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    date_debut = forms.DateField(label="Début prévu", required=False, widget=DateISO())
 
     def __init__(self, *args, **kwargs):
         from structures.models import Structure

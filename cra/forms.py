@@ -10,6 +10,7 @@ from dsfr.forms import DsfrBaseForm
 
 from conumapp.models import Commune
 from conumapp.territories import communes_for_postcode, search_communes
+from conumapp.widgets import DateISO
 
 from .enums import (
     COMPTES,
@@ -60,7 +61,7 @@ class CraForm(CraBaseForm):
     type = forms.ChoiceField(
         label="Type d'accompagnement", choices=TypeCra.saisissables(), widget=forms.RadioSelect
     )
-    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date = forms.DateField(label="Date", widget=DateISO())
     duree = forms.ChoiceField(
         label="Durée",
         choices=[(str(m), f"{m // 60} h {m % 60:02d}" if m >= 60 else f"{m} min") for m in DUREES_PRESETS]
@@ -307,12 +308,8 @@ def initial_from(cra: Cra, *, duplicate: bool = False) -> dict:
 
 
 class HistoriqueFiltreForm(CraBaseForm):
-    du = forms.DateField(
-        label="Du", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    au = forms.DateField(
-        label="Au", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    du = forms.DateField(label="Du", required=False, widget=DateISO())
+    au = forms.DateField(label="Au", required=False, widget=DateISO())
     type = forms.ChoiceField(label="Type", required=False, choices=[("", "Tous")] + list(TypeCra.choices))
     thematique = forms.ChoiceField(
         label="Thématique", required=False, choices=[("", "Toutes")] + list(Thematique.choices)

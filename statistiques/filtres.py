@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 
 from conseillers.enums import MiseEnRelationStatut as S
 from conumapp.models import Departement, Region
+from conumapp.widgets import ENTIER_MAX, DateISO
 from cra.enums import Thematique, TypeCra
 from structures.models import Structure
 
@@ -24,7 +25,7 @@ from .perimetres import Perimetre
 CHOIX_MAX = 300
 # Bounds of the period filters: outside them, date arithmetic (months, rollups) overflows.
 DATE_MIN, DATE_MAX = date(2000, 1, 1), date(2099, 12, 31)
-ID_MAX = 2**31 - 1
+ID_MAX = ENTIER_MAX
 STATUTS_EMPLOI = [S.FINALISEE, S.NOUVELLE_RUPTURE, S.FINALISEE_RUPTURE, S.RENOUVELLEMENT_INITIEE, S.TERMINEE]
 
 
@@ -101,12 +102,8 @@ class SelectWidget(forms.Select):
 class FiltresForm(forms.Form):
     """GET form of the statistics filters; choices are restricted to the scope."""
 
-    debut = forms.DateField(
-        label="Du", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    fin = forms.DateField(
-        label="Au", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    debut = forms.DateField(label="Du", required=False, widget=DateISO())
+    fin = forms.DateField(label="Au", required=False, widget=DateISO())
     region = forms.ChoiceField(label="Région", required=False, widget=SelectWidget)
     departement = forms.ChoiceField(label="Département", required=False, widget=SelectWidget)
     structure = forms.TypedChoiceField(

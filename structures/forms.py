@@ -13,6 +13,7 @@ from stdnum.fr import siret as stdnum_siret
 from conumapp.enums import GrandReseau
 from conumapp.models import User
 from conumapp.territories import clean_postcode, communes_for_postcode, departement_for_postcode, normalise
+from conumapp.widgets import ENTIER_MAX, DateISO
 
 from . import enums as enums_lieux
 from .enums import (
@@ -80,7 +81,7 @@ class CandidatureForm(StructuresForm):
     )
     date_debut_mission = forms.DateField(
         label="Date de début de mission souhaitée",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateISO(),
     )
     motivation = forms.CharField(
         label="Motivation", max_length=2500, widget=forms.Textarea(attrs={"rows": 6}),
@@ -226,7 +227,7 @@ class PrefectureFiltreForm(StructuresForm):
 
 
 class DecisionForm(forms.Form):
-    numero = forms.IntegerField(label="Numéro du COSELEC", min_value=1)
+    numero = forms.IntegerField(label="Numéro du COSELEC", min_value=1, max_value=ENTIER_MAX)
     type = forms.ChoiceField(
         label="Décision",
         choices=[
@@ -236,7 +237,7 @@ class DecisionForm(forms.Form):
         ],
     )
     nombre_postes = forms.IntegerField(
-        label="Postes accordés (quota)", min_value=0, required=False, initial=1
+        label="Postes accordés (quota)", min_value=0, max_value=ENTIER_MAX, required=False, initial=1
     )
     statut_si_zero = forms.ChoiceField(
         label="Si le quota passe à 0",
@@ -259,7 +260,9 @@ class TransfertForm(forms.Form):
 
 
 class DemandeDecisionForm(forms.Form):
-    numero = forms.IntegerField(label="Numéro du COSELEC (demandes d'ajout)", min_value=1, required=False)
+    numero = forms.IntegerField(
+        label="Numéro du COSELEC (demandes d'ajout)", min_value=1, max_value=ENTIER_MAX, required=False
+    )
     commentaire = forms.CharField(label="Commentaire", required=False, widget=forms.Textarea)
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from conumapp.widgets import DateISO
+
 
 class _DateForm(forms.Form):
     date = forms.DateField(
         label="Date",
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateISO(),
     )
 
 
@@ -19,9 +21,7 @@ class _MotifForm(forms.Form):
 
 
 class _FinForm(forms.Form):
-    date = forms.DateField(
-        label="Date de fin du financement", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    date = forms.DateField(label="Date de fin du financement", widget=DateISO())
     anticipee = forms.BooleanField(label="Résiliation anticipée", required=False)
     motif = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
 

@@ -143,6 +143,23 @@ def test_request_queue_accept_action(op_client):
     assert structure.postes.vacants().count() == 3
 
 
+def test_request_queue_accept_refuses_an_out_of_range_coselec_number(op_client):
+    """A number too large for the database is a French form error on the confirmation page, not a
+    500, and nothing is decided."""
+    structure = StructureFactory(validee=True)
+    demande = services.demande_creer(structure=structure, by=membre(structure), type=DemandePosteType.AJOUT,
+                                     nombre=1, motif=MotifAjout.RENFORCER)  # fmt: skip
+    services.demande_avis_prefet(demande=demande, by=prefecture(), avis=AvisPrefecture.POSITIF,
+                                 commentaire="Besoin confirmé ici")  # fmt: skip
+    response = op_client.post("/admin/structures/demandeposte/", {
+        "action": "accepter", "_selected_action": [demande.pk], "confirm": "1", "numero": str(10**30),
+        "commentaire": "OK"})  # fmt: skip
+    assert response.status_code == 200
+    assert "inférieure ou égale à 2147483647" in response.content.decode()
+    demande.refresh_from_db()
+    assert demande.statut != DemandePosteStatut.VALIDEE
+
+
 def _dataset(rows):
     headers = ["siret", "nom", "type", "adresse", "code_postal", "departement", "contact_prenom", "contact_nom",
                "contact_email", "nombre_conseillers_souhaites"]  # fmt: skip
