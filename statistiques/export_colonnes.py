@@ -124,7 +124,7 @@ def _labels_of(bits: int, labels: list[str]) -> str:
             out.append(labels[index] if index < len(labels) else "")
         bits >>= 1
         index += 1
-    return ", ".join(label for label in out if label)
+    return "\n".join(label for label in out if label)  # DOMAIN §6: one value per line
 
 
 class _Memo(dict):

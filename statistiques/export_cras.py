@@ -244,7 +244,7 @@ def _bits_sql(column: str, labels: list[str]) -> RawSQL:
         params.append([_labels_of(bits, part) or None for bits in range(32)])
         groupes.append(f'(%s::text[])[(("cra_cra"."{column}" >> {start}) & 31) + 1]')
     # Column names are this module's constants; labels are query parameters.
-    return RawSQL(f"concat_ws(', ', {', '.join(groupes)})", params, output_field=TextField())  # noqa: S611
+    return RawSQL(f"concat_ws(E'\\n', {', '.join(groupes)})", params, output_field=TextField())  # noqa: S611
 
 
 def _sans_formule(field: str):
