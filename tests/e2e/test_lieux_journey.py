@@ -60,13 +60,13 @@ def test_member_adds_a_place_then_it_is_published(reference_data, new_page, logi
         and row["dispositif_programmes_nationaux"] == "Conseillers numériques"
     )
 
-    # Accessibility audit (axe-core is injected: these pages bypass the CSP for that only).
+    # Accessibility audit, under the pages' own Content-Security-Policy (tests/e2e/axe.py).
     from tests.e2e.axe import assert_accessible
 
-    audit = new_page(bypass_csp=True)
+    audit = new_page()
     audit.goto("/donnees-ouvertes/")
     assert_accessible(audit)
-    audit = new_page(bypass_csp=True)
+    audit = new_page()
     login(audit, user.email, PASSWORD)
     audit.goto(lieux_url)
     assert_accessible(audit)

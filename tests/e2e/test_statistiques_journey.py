@@ -96,10 +96,9 @@ def test_statistics_pages_are_accessible(reference_data, jeu, new_page, login): 
 
     user = jeu.users.membre_s1
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    # axe-core is injected as an inline script: this context bypasses the CSP (the journey test
-    # above runs under it, and any CSP violation there fails it through the console).
+    # axe-core runs under the pages' own Content-Security-Policy (tests/e2e/axe.py).
     # The public page, without login: figures, then a hidden small cell.
-    page = new_page(bypass_csp=True)
+    page = new_page()
     page.goto("/statistiques/publiques/?debut=2026-01-01&fin=2026-06-30")
     expect(page.locator("#graphique-thematiques[data-dessine=oui]")).to_have_count(1)
     assert_accessible(page)
@@ -107,7 +106,7 @@ def test_statistics_pages_are_accessible(reference_data, jeu, new_page, login): 
     expect(page.locator("#statistiques-secret")).to_be_visible()
     assert_accessible(page)
     # The structure's page, with a filter error.
-    page = new_page(bypass_csp=True)
+    page = new_page()
     login(page, user.email, PASSWORD)
     page.goto(f"/statistiques/?debut=2026-01-01&fin=2026-06-30&structure={jeu.s3.pk}")
     expect(page.locator("#id_structure-erreur")).to_be_visible()
