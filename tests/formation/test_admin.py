@@ -67,14 +67,27 @@ def test_dispensation_validation_action(client):
     assert dispense.statut == StatutValidation.VALIDEE and dispense.validee_par == op
 
 
+def _structures_formation():
+    from formation.models import StructureFormation
+    from structures.models import Structure
+
+    for structure in Structure.objects.filter(formation__isnull=True):
+        StructureFormation.objects.create(structure=structure)
+
+
 @pytest.mark.parametrize(
-    "name", ["inscription", "session", "suiviformation", "dispense", "formationinitiale", "certification"]
-)
+    "name",
+    [
+        "inscription", "session", "suiviformation", "dispense", "formationinitiale", "certification",
+        "organismeformation", "modulethematique", "structureformation",
+    ],
+)  # fmt: skip
 def test_changelist_query_count_does_not_grow(client, django_assert_max_num_queries, name):
     client.force_login(operateur())
     _inscriptions(2)
     for conseiller in [i.conseiller for i in Inscription.objects.all()]:
         Dispense.objects.create(conseiller=conseiller, motif="titre_catic")
+    _structures_formation()
     url = reverse(f"admin:formation_{name}_changelist")
     client.get(url)  # warm caches (content types, session)
     from django.db import connection
@@ -83,6 +96,7 @@ def test_changelist_query_count_does_not_grow(client, django_assert_max_num_quer
     with CaptureQueriesContext(connection) as two:
         assert client.get(url).status_code == 200
     _inscriptions(3)
+    _structures_formation()
     with django_assert_max_num_queries(len(two.captured_queries)):
         assert client.get(url).status_code == 200
 
