@@ -86,6 +86,7 @@ def world(db) -> World:
         statut=StatutInscription.ABSENT, absence_statut=StatutAbsence.A_JUSTIFIER
     )
     grant_role(mer_en_poste.conseiller.user, Role.CONSEILLER)
+    _pending_decisions(structure, user_membre, convention, conseiller_formation)
     return World(
         operateur=operateur(),
         prefecture=prefecture("69"),
@@ -103,3 +104,48 @@ def world(db) -> World:
 
 
 __all__ = ["World", "UserFactory"]
+
+
+def _pending_decisions(structure, user_membre, convention, conseiller_formation):
+    """One object waiting for each back-office decision that takes input (extension, document,
+    renewal, exemption, post request), so that every admin action meets hostile values. The
+    extension, renewal and post request are on their own structure: the world's forms must stay
+    free to create theirs."""
+    from decimal import Decimal
+
+    from django.core.files.base import ContentFile
+
+    from conseillers import services as conseillers_services
+    from conventions import services as conventions_services
+    from conventions.enums import PieceType
+    from conventions.models import PieceJustificative
+    from formation.models import Dispense
+    from structures import services as structures_services
+    from structures.enums import AvisPrefecture, DemandePosteType, MotifAjout
+    from tests.conventions.factories import PDF_BYTES
+
+    autre = StructureFactory(nombre_postes_accordes=3)
+    autre_membre = membre(autre)
+    mer = en_poste(
+        autre, type_contrat=TypeContrat.CDD, date_debut=date(2024, 1, 1), date_fin=date(2027, 12, 31)
+    )
+    conseillers_services.prolongation_demander(
+        mise_en_relation=mer, date_fin=date(2028, 6, 30), salaire_brut=Decimal("2000"), by=autre_membre
+    )
+    a_renouveler = convention_signee(
+        autre, signed_on=add_months(timezone.localdate(), -24) + timedelta(days=60)
+    )
+    conventions_services.reconventionnement_initier(
+        convention=a_renouveler, by=autre_membre, ds_numero="55", lignes=[]
+    )
+    demande = structures_services.demande_creer(
+        structure=autre, by=autre_membre, type=DemandePosteType.AJOUT, nombre=1, motif=MotifAjout.RENFORCER
+    )
+    structures_services.demande_avis_prefet(
+        demande=demande, by=prefecture("69"), avis=AvisPrefecture.POSITIF, commentaire="Besoin confirmé"
+    )
+    PieceJustificative.objects.create(
+        structure=structure, poste=structure.postes.first(), convention=convention, type=PieceType.CONTRAT_TRAVAIL,
+        fichier=ContentFile(PDF_BYTES, name="contrat.pdf"), nom_fichier="contrat.pdf", deposee_par=user_membre,
+    )  # fmt: skip
+    Dispense.objects.create(conseiller=conseiller_formation, motif="titre_catic")

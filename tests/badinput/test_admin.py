@@ -191,8 +191,7 @@ def _action_cases():
 def test_admin_actions_with_hostile_confirmation_values(world, label, action):
     model = next(m for lbl, m, _a in ADMINS if lbl == label)
     pks = list(model._default_manager.order_by("-pk").values_list("pk", flat=True)[:2])
-    if not pks:
-        pytest.skip(f"aucun objet {label} dans le monde de test")
+    assert pks, f"aucun objet {label} dans le monde de test : ajoutez-en un (conftest.world)"
     client = Client()
     client.force_login(world.operateur)
     url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
