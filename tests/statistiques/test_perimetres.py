@@ -142,6 +142,10 @@ def test_large_scopes_use_a_number_field_checked_against_the_scope(jeu, monkeypa
     assert form.errors["structure"] == ["Cette structure n'est pas dans votre périmètre."]
     form = FiltresForm({"structure": str(jeu.s2.pk)}, perimetre=perimetres_de(jeu.users.prefecture_69)[0])
     assert form.filtres().structure == jeu.s2.pk
+    # A number too large for the database is the form's French error, not a failed query.
+    form = FiltresForm({"structure": str(10**30)}, perimetre=perimetres_de(jeu.users.prefecture_69)[0])
+    assert form.errors["structure"] == ["Assurez-vous que cette valeur est inférieure ou égale à 2147483647."]
+    assert form.filtres().structure is None
 
 
 def test_public_form_has_nothing_below_departement(jeu):
