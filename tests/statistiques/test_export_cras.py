@@ -99,7 +99,8 @@ def test_csv_is_streamed_with_bom_header_accents_and_one_row_per_cra(client, don
     assert _ids(rows) == {donnees["k"][1].pk, donnees["k"][2].pk, donnees["k"][3].pk}
     k1 = next(dict(zip(rows[0], row, strict=True)) for row in rows[1:] if int(row[0]) == donnees["k"][1].pk)
     assert k1["Structure"] == "Médiathèque de Lyon"
-    assert k1["Thématique(s) d'accompagnement"] == "E-mail\nSanté"  # the enumeration's order, one per line (DOMAIN §6)
+    # The enumeration's order, one value per line (DOMAIN.md §6).
+    assert k1["Thématique(s) d'accompagnement"] == "E-mail\nSanté"
     assert k1["Notes supplémentaires"] == "Démarche réussie"
     assert k1["Commune"] == "Lyon" and k1["Code INSEE de la commune"] == "69123"
     assert (
