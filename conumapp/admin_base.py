@@ -1,12 +1,15 @@
 """Base class for every back-office ModelAdmin, and the back office's titles."""
 
+import functools
+
 from django.contrib import admin, messages
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import models
+from django.db import connections, models
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,17 +20,23 @@ from .services import DomainError
 
 class SafeAutocompleteSelect(AutocompleteSelect):
     """Django's autocomplete widget queries the bound value as is: a value that is not a key
-    (a crafted POST) raised ValueError while re-rendering the refused form (a 500). Values the
-    target field cannot read are left out; the form's own error is shown."""
+    (a crafted POST) raised ValueError while re-rendering the refused form (a 500), and an
+    integer beyond the column's range overflowed the database driver. Values the target field
+    cannot read or store are left out; the form's own error is shown."""
 
     def optgroups(self, name, value, attr=None):
         remote = self.field.remote_field
         target = remote.model._meta.get_field(getattr(remote, "field_name", None) or "pk")
+        low, high = connections[self.db or "default"].ops.integer_field_range(target.get_internal_type())
         readable = []
         for item in value:
             try:
-                target.to_python(item)
+                key = target.to_python(item)
             except ValidationError:
+                continue
+            if isinstance(key, int) and (
+                (low is not None and key < low) or (high is not None and key > high)
+            ):
                 continue
             readable.append(item)
         return super().optgroups(name, readable, attr)
@@ -129,6 +138,62 @@ class ConumModelAdmin(SimpleHistoryAdmin):
             self.log_change(request, obj, f"Action : {label}")
 
 
+class ActionLogMixin:
+    """The admin log for the actions of the other apps' admins (allauth's "vérifier les adresses",
+    axes' clean-up, django-celery-beat's enable/disable/toggle/run): they write none of their own.
+
+    Once such an action has run, one LogEntry per selected object names it ("Action : ...", as
+    :meth:`ConumModelAdmin.log_service_action`). An action that answers with a page (a
+    confirmation, a download) has not acted yet and is not logged; Django's ``delete_selected``
+    logs each deletion itself; the project's actions log through ``run_service``.
+    """
+
+    def get_action(self, action):
+        found = super().get_action(action)
+        if found is None or found[1] == "delete_selected":
+            return found
+        func, name, description = found
+        return _logged_action(func, description), name, description
+
+
+def _logged_action(func, description):
+    @functools.wraps(func)
+    def action(modeladmin, request, queryset):
+        selected = list(queryset)  # before the action changes or removes them
+        response = func(modeladmin, request, queryset)
+        if response is None and selected:
+            LogEntry.objects.log_actions(
+                user_id=request.user.pk,
+                queryset=selected,
+                action_flag=CHANGE,
+                change_message=f"Action : {description}",
+            )
+        return response
+
+    return action
+
+
+def log_every_action(site: admin.AdminSite) -> None:
+    """Give every registered admin that is not a :class:`ConumModelAdmin` the action log of
+    :class:`ActionLogMixin` (idempotent)."""
+    for model_admin in site._registry.values():
+        cls = type(model_admin)
+        if not issubclass(cls, ConumModelAdmin | ActionLogMixin):
+            model_admin.__class__ = type(cls.__name__, (ActionLogMixin, cls), {"__module__": cls.__module__})
+
+
+def _site_urls_with_action_log(get_urls):
+    """The site's URLs are built once every app has registered its admins: the place to add the
+    action log to the other apps' admins."""
+
+    @functools.wraps(get_urls)
+    def wrapped():
+        log_every_action(admin.site)
+        return get_urls()
+
+    return wrapped
+
+
 @login_not_required
 def admin_login(request, extra_context=None):
     """The back office has no login form of its own: allauth's applies its checks to operators
@@ -153,6 +218,7 @@ def admin_login(request, extra_context=None):
 
 
 admin.site.login = admin_login
+admin.site.get_urls = _site_urls_with_action_log(admin.site.get_urls)
 admin.site.site_header = "Conum — back office ANCT / Banque des Territoires"
 admin.site.site_title = "Conum — back office"
 admin.site.index_title = "Pilotage du dispositif Conseiller numérique"
