@@ -4,7 +4,9 @@
 - ``new_page()`` / ``page``: a fresh browser context on pytest-django's ``live_server``; any
   console error or uncaught page exception fails the test (``console_errors`` lists them; a test
   that expects one clears it);
-- ``login(page, email, password=DEMO_PASSWORD)``: logs in through the allauth form;
+- ``login(page, email, password=DEMO_PASSWORD, audit=None)``: logs in through the allauth form;
+  with ``audit`` (a callable taking the page, e.g. an axe-core audit), the login page and the
+  page reached after logging in (the logged-in home ``/`` by default) are passed to it;
 - ``reference_data`` (tests/conftest.py): puts back the rows of the data migrations when a
   previous transactional test flushed them;
 - ``demo_data``: ``seed_demo`` on top of that, for the demo accounts of the README.
@@ -104,13 +106,22 @@ def page(new_page):
     return new_page()
 
 
-def login(page, email, password=DEMO_PASSWORD):
-    """Log in through allauth's form, like a user; waits until the login page is left."""
+def login(page, email, password=DEMO_PASSWORD, *, audit=None):
+    """Log in through allauth's form, like a user; waits until the login page is left.
+
+    ``audit(page)``, when given, runs on the login page (in the page's own viewport) and on the
+    page reached after logging in.
+    """
     page.goto("/accounts/login/")
+    if audit is not None:
+        audit(page)
     page.fill("#id_login", email)
     page.fill("#id_password", password)
     page.locator("form", has=page.locator("#id_login")).locator("button[type=submit]").click()
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    if audit is not None:
+        page.wait_for_load_state("load")
+        audit(page)
     return page
 
 

@@ -8,8 +8,10 @@ deposits the employment contract → the operator accepts it and records the sig
 logs in on a phone (360 × 740), registers for a module and files 3 CRAs → the structure reads its
 statistics and downloads the CSV export → the operator records the first tranche.
 
-axe-core audits every page of the journey (``tests/e2e/axe.py``): any serious or critical
-violation fails the test, listing page, rule and elements. The result is recorded in
+axe-core audits every page of the journey (``tests/e2e/axe.py``), in each state the journey
+shows: the login page and the logged-in home of every user (the advisor's on the phone), forms
+before and after they are sent, the back-office pages after each action (with their message).
+Any serious or critical violation fails the test, listing page, rule and elements. The result is recorded in
 ``docs/accessibilite.md``.
 """
 
@@ -61,14 +63,14 @@ class Audit:
     """
 
     def __init__(self):
-        self.pages: list[str] = []
+        self.pages: list[dict] = []
         self.found: list[str] = []
         self.all: list[dict] = []
 
     def __call__(self, page) -> None:
         page.wait_for_load_state("load")
         path = re.sub(r"^https?://[^/]+", "", page.url)
-        self.pages.append(path)
+        self.pages.append({"page": path, "largeur": (page.viewport_size or {}).get("width")})
         for v in violations(page, impacts=ALL_IMPACTS):
             targets = ", ".join(" ".join(n["target"]) for n in v["nodes"][:5])
             self.all.append({"page": path, "regle": v["id"], "impact": v["impact"], "cibles": targets})
@@ -113,6 +115,12 @@ def _admin_action(page, audit, changelist, action, pk=None):
     page.locator(selector).first.check()
     page.select_option("select[name=action]", action)
     page.locator("button[name=index], input[name=index]").first.click()
+
+
+def _assert_home(page):
+    """login() audited the page reached after logging in: the logged-in home, for every role."""
+    expect(page).to_have_url(re.compile(r"^https?://[^/]+/$"))
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
 
 
 def _csv_sections(text: str) -> dict[str, list[list[str]]]:
@@ -163,10 +171,8 @@ def test_parcours_complet(new_page, login, reference_data, mailoutbox, tmp_path,
     _confirm_email(structure_page, mailoutbox, STRUCTURE_EMAIL, audit)
 
     # 2. The prefecture gives a favourable opinion.
-    pref = new_page()
-    pref.goto("/accounts/login/")
-    audit(pref)
-    login(pref, prefet.email, STAFF_PASSWORD)
+    pref = login(new_page(), prefet.email, STAFF_PASSWORD, audit=audit)
+    _assert_home(pref)
     pref.goto("/structures/prefecture/")
     audit(pref)
     pref.get_by_role("link", name="Mairie de Caluire").first.click()
@@ -179,7 +185,8 @@ def test_parcours_complet(new_page, login, reference_data, mailoutbox, tmp_path,
     audit(pref)
 
     # 3. The operator validates 2 posts in the back office, after a confirmation page.
-    admin = login(new_page(), op.email, STAFF_PASSWORD)
+    admin = login(new_page(), op.email, STAFF_PASSWORD, audit=audit)
+    _assert_home(admin)
     _admin_action(admin, audit, "/admin/structures/structure/", "decider", structure.pk)
     expect(admin.locator("h1")).to_have_text("Décision du comité de sélection")
     audit(admin)
@@ -188,6 +195,7 @@ def test_parcours_complet(new_page, login, reference_data, mailoutbox, tmp_path,
     admin.fill("input[name=nombre_postes]", "2")
     admin.click("input[value='Confirmer la décision']")
     expect(admin.get_by_text("Décision enregistrée pour 1 structure(s).")).to_be_visible()
+    audit(admin)
     structure.refresh_from_db()
     assert structure.statut == StructureStatut.VALIDATION_COSELEC
 
@@ -213,7 +221,8 @@ def test_parcours_complet(new_page, login, reference_data, mailoutbox, tmp_path,
     conseiller = Conseiller.objects.get(user__email=CANDIDATE_EMAIL)
 
     # 5. The structure logs in, sees its 2 posts, preselects the candidate and declares a CDD.
-    structure_page = login(new_page(accept_downloads=True), STRUCTURE_EMAIL, STRUCTURE_PASSWORD)
+    structure_page = login(new_page(accept_downloads=True), STRUCTURE_EMAIL, STRUCTURE_PASSWORD, audit=audit)
+    _assert_home(structure_page)
     structure_page.goto("/structures/ma-structure/")
     expect(structure_page.get_by_text("2 vacant(s), 0 occupé(s), 0 rendu(s)")).to_be_visible()
     audit(structure_page)
@@ -242,6 +251,7 @@ def test_parcours_complet(new_page, login, reference_data, mailoutbox, tmp_path,
     audit(admin)
     admin.get_by_role("button", name="Confirmer la validation").click()
     expect(admin.get_by_text("Recrutement validé").first).to_be_visible()
+    audit(admin)
     recrutement = conseiller.mises_en_relation.get()
     assert recrutement.statut == MiseEnRelationStatut.FINALISEE
     admin.goto("/admin/conventions/convention/rediger/")
@@ -254,6 +264,7 @@ def test_parcours_complet(new_page, login, reference_data, mailoutbox, tmp_path,
     audit(admin)
     admin.click("input[value=Envoyer]")
     expect(admin.locator(".messagelist")).to_be_visible()
+    audit(admin)
     convention = Convention.objects.get(structure=structure)
 
     # 7. The structure opens its convention and deposits the advisor's employment contract.
@@ -275,6 +286,7 @@ def test_parcours_complet(new_page, login, reference_data, mailoutbox, tmp_path,
     # 8. The operator accepts the contract and records the signature: 3 tranches per post.
     _admin_action(admin, audit, "/admin/conventions/piecejustificative/", "accepter")
     expect(admin.get_by_text("Vérification enregistrée.")).to_be_visible()
+    audit(admin)
     admin.goto(f"/admin/conventions/convention/{convention.pk}/change/")
     admin.get_by_role("link", name="Enregistrer la signature").click()
     audit(admin)
@@ -306,7 +318,8 @@ def test_parcours_complet(new_page, login, reference_data, mailoutbox, tmp_path,
     SessionFactory(module=module("Accompagner les seniors"), date_debut=today + timedelta(days=40))
 
     # 9. On a phone, the advisor logs in, registers for a module and files 3 CRAs.
-    phone = login(new_page(**PHONE), CANDIDATE_EMAIL, CANDIDATE_PASSWORD)
+    phone = login(new_page(**PHONE), CANDIDATE_EMAIL, CANDIDATE_PASSWORD, audit=audit)
+    _assert_home(phone)
     phone.goto("/conseillers/mon-espace/")
     expect(phone.get_by_role("heading", name="Mairie de Caluire")).to_be_visible()
     audit(phone)
@@ -384,10 +397,12 @@ def test_parcours_complet(new_page, login, reference_data, mailoutbox, tmp_path,
     admin.fill("input[name=date]", today.isoformat())
     admin.click("input[value='Confirmer le versement']")
     expect(admin.locator(".messagelist")).to_contain_text("1 tranche(s) traitée(s)")
+    audit(admin)
     tranche.refresh_from_db()
     assert tranche.statut == TrancheStatut.VERSEE
     structure_page.goto(f"/conventions/{convention.pk}/")
     expect(structure_page.locator("tr.tranche", has_text="Versée")).to_have_count(1)
+    audit(structure_page)
 
     # Django's admin pages declare no favicon: the browser's automatic /favicon.ico request is a
     # 404 that does not come from this journey.
