@@ -59,6 +59,11 @@ def _structure_scope(user, prefix: str) -> Q | None:
     return condition
 
 
+def parse_echeances(text: str) -> list[int]:
+    """« 1,6,12 » → [1, 6, 12] (months after signature); ValueError on a non-number."""
+    return [int(part) for part in text.replace(" ", "").split(",") if part]
+
+
 class Bareme(models.Model):
     """A rate table line: amounts per post per year for a wave/phase and a kind of structure."""
 
@@ -111,7 +116,7 @@ class Bareme(models.Model):
                 )
 
     def offsets(self) -> list[int]:
-        return [int(part) for part in self.echeances_mois.replace(" ", "").split(",") if part]
+        return parse_echeances(self.echeances_mois)
 
     def montants(self) -> list[Decimal]:
         return [self.montant_annee_1, self.montant_annee_2, self.montant_annee_3]
@@ -208,6 +213,13 @@ class Convention(models.Model):
     bonus_annee_2 = models.DecimalField("bonus par poste, année 2", default=ZERO, **MONEY)
     bonus_annee_3 = models.DecimalField("bonus par poste, année 3", default=ZERO, **MONEY)
     montant_total = models.DecimalField("montant conventionné à la signature", default=ZERO, **MONEY)
+    # Terms frozen from the barème with the amounts: a later barème change never alters them
+    duree_mois = models.PositiveSmallIntegerField("durée (mois)", default=0)
+    regle_tranches = models.CharField(
+        "règle des tranches", max_length=20, choices=RegleTranches.choices, default=RegleTranches.ANNUELLE
+    )
+    echeances_mois = models.CharField("échéances (mois après signature)", max_length=100, blank=True)
+    prorata = models.BooleanField("ajustée au prorata des mois pourvus", default=True)
     # Démarches Simplifiées
     ds_numero = models.CharField("numéro de dossier Démarches Simplifiées", max_length=20, blank=True)
     ds_type = models.CharField("type de dossier", max_length=20, choices=DossierDsType.choices, blank=True)
@@ -246,8 +258,12 @@ class Convention(models.Model):
     def montant_par_poste(self) -> Decimal:
         return sum(self.montants_annuels_par_poste(), ZERO)
 
+    def offsets(self) -> list[int]:
+        return parse_echeances(self.echeances_mois)
+
     def montants_annuels_par_poste(self) -> list[Decimal]:
-        years = (self.bareme.duree_mois + 11) // 12
+        """Amount per post for each year of the frozen length (never the live barème)."""
+        years = (self.duree_mois + 11) // 12
         amounts = [self.montant_annee_1, self.montant_annee_2, self.montant_annee_3]
         bonus = [self.bonus_annee_1, self.bonus_annee_2, self.bonus_annee_3]
         return [amounts[i] + (bonus[i] if self.bonus_applique else ZERO) for i in range(min(years, 3))]

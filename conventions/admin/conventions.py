@@ -140,13 +140,15 @@ class ConventionAdmin(ExportMixin, ConumModelAdmin):
     fields = (
         "numero", "structure", "phase", "bareme", "precedente", "statut", "etat", "date_debut", "date_fin",
         "nombre_postes", "bonus_applique", "montant_annee_1", "montant_annee_2", "montant_annee_3",
-        "bonus_annee_1", "bonus_annee_2", "bonus_annee_3", "montant_total", "ds_numero", "ds_type", "ds_etat",
+        "bonus_annee_1", "bonus_annee_2", "bonus_annee_3", "montant_total", "duree_mois", "regle_tranches",
+        "echeances_mois", "prorata", "ds_numero", "ds_type", "ds_etat",
         "envoyee_le", "date_signature", "date_fin_effective", "motif_fin", "created_by", "created_at",
     )  # fmt: skip
     service_owned_fields = (
         "numero", "structure", "phase", "bareme", "precedente", "statut", "etat", "date_debut", "date_fin",
         "nombre_postes", "bonus_applique", "montant_annee_1", "montant_annee_2", "montant_annee_3",
-        "bonus_annee_1", "bonus_annee_2", "bonus_annee_3", "montant_total", "envoyee_le", "date_signature",
+        "bonus_annee_1", "bonus_annee_2", "bonus_annee_3", "montant_total", "duree_mois", "regle_tranches",
+        "echeances_mois", "prorata", "envoyee_le", "date_signature",
         "date_fin_effective", "motif_fin", "created_by", "created_at",
     )  # fmt: skip
 

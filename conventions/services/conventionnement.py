@@ -28,9 +28,14 @@ def bareme_pour(*, structure: Structure, phase: int) -> Bareme:
 
 
 def _freeze(convention: Convention) -> None:
-    """Copy the barème's amounts onto the convention (a later barème change never alters it)."""
+    """Copy the barème's amounts and terms (length, tranche rule and months, pro-rata switch) onto
+    the convention: once signed, a later barème change never alters it."""
     bareme = convention.bareme
     structure = convention.structure
+    convention.duree_mois = bareme.duree_mois
+    convention.regle_tranches = bareme.regle_tranches
+    convention.echeances_mois = bareme.echeances_mois
+    convention.prorata = bareme.prorata
     convention.bonus_applique = bool(structure.qpv or structure.zrr) and any(b > 0 for b in bareme.bonus())
     convention.montant_annee_1, convention.montant_annee_2, convention.montant_annee_3 = bareme.montants()
     convention.bonus_annee_1, convention.bonus_annee_2, convention.bonus_annee_3 = bareme.bonus()
@@ -77,11 +82,12 @@ def _rediger(
             else ConventionStatut.CONVENTIONNEMENT_EN_COURS
         ),
         date_debut=debut,
-        date_fin=add_months(debut, bareme.duree_mois) - timedelta(days=1),
+        date_fin=debut,
         nombre_postes=len(postes),
         created_by=by,
     )
     _freeze(convention)
+    convention.date_fin = add_months(debut, convention.duree_mois) - timedelta(days=1)
     _save(convention, by)
     convention.numero = f"CN-{debut.year}-{convention.pk:05d}"
     convention._history_user = by
@@ -104,10 +110,10 @@ def convention_envoyer(*, convention: Convention, by) -> Convention:
 
 
 def echeancier_poste(convention: Convention, debut: date) -> list[Echeance]:
-    bareme = convention.bareme
-    if bareme.regle_tranches == RegleTranches.ECHEANCES:
+    """A post's tranches from the rule, months and amounts frozen on the convention."""
+    if convention.regle_tranches == RegleTranches.ECHEANCES:
         return echeancier_echeances(
-            debut=debut, offsets_mois=bareme.offsets(), montant_total=convention.montant_par_poste()
+            debut=debut, offsets_mois=convention.offsets(), montant_total=convention.montant_par_poste()
         )
     return echeancier_annuel(debut=debut, montants_annuels=convention.montants_annuels_par_poste())
 
@@ -128,9 +134,7 @@ def convention_signer(*, convention: Convention, by, date_signature: date) -> Co
         _freeze(convention)
         if convention.phase == Phase.PHASE_1:
             convention.date_debut = date_signature
-        convention.date_fin = add_months(convention.date_debut, convention.bareme.duree_mois) - timedelta(
-            days=1
-        )
+        convention.date_fin = add_months(convention.date_debut, convention.duree_mois) - timedelta(days=1)
         convention.date_signature = date_signature
         convention.etat = ConventionEtat.SIGNEE
         convention.statut = (

@@ -37,7 +37,7 @@ def motif_blocage(tranche: Tranche) -> str:
 def calcul_tranche(tranche: Tranche):
     """The amount due for a tranche, with its computation line by line."""
     convention = tranche.convention
-    if not convention.bareme.prorata or tranche.periode_debut >= tranche.periode_fin:
+    if not convention.prorata or tranche.periode_debut >= tranche.periode_fin:
         return tranche.montant_prevu, ["Pas d'ajustement au prorata pour cette tranche : montant plein."]
     if not occupancy.has_provider():
         return tranche.montant_prevu, ["Données d'occupation des postes indisponibles : montant plein."]
@@ -61,7 +61,7 @@ def tranches_marquer_dues(*, today: date, convention_id: int | None = None) -> l
         with transaction.atomic():
             tranche = (
                 Tranche.objects.select_for_update(of=("self",))
-                .select_related("convention__bareme")
+                .select_related("convention")
                 .filter(pk=pk, statut=TrancheStatut.PREVUE)
                 .first()
             )

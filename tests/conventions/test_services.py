@@ -51,11 +51,52 @@ def test_draft_send_sign_freezes_amounts_and_builds_three_tranches_per_post():
 
 
 def test_a_rate_change_never_alters_a_signed_convention():
-    convention = convention_signee(signed_on=TODAY() - timedelta(days=2))
-    Bareme.objects.filter(code="vague-1-publique").update(montant_annee_1=Decimal("1.00"))
-    convention.refresh_from_db()
+    op = operateur()
+    structure = StructureFactory(postes=2)
+    poste, other = structure.postes.order_by("pk")
+    signed = TODAY() - timedelta(days=200)
+    convention = convention_signee(structure, signed_on=signed, by=op)
+    contrat_accepte(structure, poste)
+    conseiller_recrute(structure, poste, debut=signed + timedelta(days=70))
+    # Every term of the barème changes: amounts, length 24 → 12, rule, months, pro-rata switch
+    Bareme.objects.filter(code="vague-1-publique").update(
+        montant_annee_1=Decimal("1.00"),
+        duree_mois=12,
+        regle_tranches="annuelle",
+        echeances_mois="2",
+        prorata=False,
+    )
+    convention = Convention.objects.get(pk=convention.pk)
     assert convention.montant_annee_1 == Decimal("25000.00")
-    assert convention.montant_total == Decimal("50000.00")
+    assert convention.montant_total == Decimal("100000.00")  # two posts
+    assert convention.montants_annuels_par_poste() == [Decimal("25000.00"), Decimal("25000.00")]
+    assert convention.montant_par_poste() == Decimal("50000.00")
+    schedule = services.echeancier_poste(convention, signed)
+    assert [e.date_prevue for e in schedule] == [add_months(signed, m) for m in (1, 6, 12)]
+    assert sum(e.montant for e in schedule) == Decimal("50000.00")
+    # The pro rata still applies to the tranche made due after the change
+    services.tranches_marquer_dues(today=TODAY())
+    second = convention.tranches.get(poste=poste, numero=2)
+    assert second.statut == TrancheStatut.DUE
+    assert Decimal("0") < second.montant < second.montant_prevu
+    # An amendment adding a post follows the frozen rule and months
+    other.etat = PosteEtat.RENDU
+    other.save()
+    added = structure.postes.create(etat=PosteEtat.VACANT)
+    avenant = services.convention_avenant_postes(convention=convention, by=op, date_effet=TODAY())
+    new_tranches = list(convention.tranches.filter(poste=added).order_by("numero"))
+    assert [t.date_prevue for t in new_tranches] == [add_months(signed, 12)]
+    assert new_tranches[0].montant_prevu == Decimal("16666.66")
+    assert avenant.montant == Decimal("0.00")  # the returned post's last tranche is cancelled
+    # The PDF shows the frozen length and year table
+    from conventions.pdf import contexte_pdf
+
+    context = contexte_pdf(convention)
+    assert [ligne["montant"] for ligne in context["annees"]] == [Decimal("25000.00")] * 2
+    assert context["par_poste"] == Decimal("50000.00")
+    from django.template.loader import render_to_string
+
+    assert "(24 mois)" in render_to_string("conventions/convention_pdf.html", context)
 
 
 def test_draft_refused_for_structure_not_validated_or_already_conventioned():
