@@ -8,7 +8,9 @@ class ConventionsConfig(AppConfig):
     def ready(self):
         from structures import hooks
 
-        from . import services
+        from . import sections, services
 
         # A change of a structure's posts amends its signed convention (same transaction).
         hooks.on_postes_modifies(services.postes_modifies)
+        # The structure's page ("Ma structure") lists its conventions.
+        hooks.register_section(sections.section_structure)

@@ -11,6 +11,9 @@ change (the whole transaction is rolled back).
 
 The conseillers app registers an **occupant provider** ``func(poste_ids) -> {poste_id: name}``
 so that a structure's page shows who occupies each post (one query, whatever the number of posts).
+
+The conventions app registers a **section provider** ``func(structure, user) -> html`` so that
+the structure's page lists its conventions, without structures importing conventions.
 """
 
 from __future__ import annotations
@@ -53,3 +56,22 @@ def occupants(poste_ids: list[int]) -> dict[int, str]:
     for provider in _occupant_providers:
         result.update(provider(list(poste_ids)))
     return result
+
+
+# Sections that higher apps add to a structure's page ("Ma structure"), e.g. its conventions.
+# A provider is ``func(structure, user) -> str``: HTML already rendered and escaped (a template's
+# output), or "" to add nothing. Each provider runs its own queries, a fixed number per page.
+SectionProvider = Callable[..., str]
+
+_section_providers: list[SectionProvider] = []
+
+
+def register_section(func: SectionProvider) -> SectionProvider:
+    if func not in _section_providers:
+        _section_providers.append(func)
+    return func
+
+
+def sections(structure, user) -> list[str]:
+    """The sections the registered apps add to the structure's page, in registration order."""
+    return [html for provider in _section_providers if (html := provider(structure, user))]

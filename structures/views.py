@@ -155,6 +155,7 @@ def detail(request, pk):
         "can_remove_members": is_member or permissions.is_operateur(request.user),
         "can_request": is_member and structure.statut == "VALIDATION_COSELEC",
         "invitation_form": InvitationForm(),
+        "sections": hooks.sections(structure, request.user),
     }
     return render(request, "structures/detail.html", context)
 

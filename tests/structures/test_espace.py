@@ -34,12 +34,12 @@ def test_posts_page_query_count(client, django_assert_num_queries):
     client.force_login(user)
     url = reverse("structures:detail", args=[structure.pk])
     client.get(url)
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(21):
         client.get(url)
     # more posts must not add queries
     for _ in range(3):
         structure.postes.create(etat=PosteEtat.VACANT)
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(21):
         client.get(url)
 
 
