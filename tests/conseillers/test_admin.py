@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from conseillers import services
 from conseillers.enums import MiseEnRelationStatut as S
 from conseillers.enums import MotifRupture, ProlongationStatut
 from conseillers.models import Conseiller, MiseEnRelation, Prolongation
@@ -135,6 +136,25 @@ def test_exports(client, op):
     )
     assert response.status_code == 200
     assert "2025-06-30" in response.content.decode() and "Départ" in response.content.decode()
+
+    # Once validated, the rupture leaves the queue; the ruptures export of all recruitments
+    # (second resource of the "Mises en relation" list) says who validated it.
+    services.rupture_valider(mise_en_relation=mer, by=op)
+    response = client.post(
+        reverse("admin:conseillers_miseenrelation_export"),
+        {
+            "format": "0",
+            "resource": "1",
+            **{
+                f"ruptureresource_{f}": "on"
+                for f in ["conseiller", "date_rupture", "statut", "valide_par", "rupture_validated_at"]
+            },
+        },
+    )
+    assert response.status_code == 200
+    header, *rows = response.content.decode().splitlines()
+    assert "validée par" in header
+    assert len(rows) == 1 and "2025-06-30" in rows[0] and op.email in rows[0]
 
 
 CSV_OK = (
