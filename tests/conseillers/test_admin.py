@@ -64,6 +64,25 @@ def test_recrutement_queue_shows_refusal(client, op):
     assert "quota de la structure est atteint" in response.content.decode()
 
 
+def test_recrutement_queue_confirm_then_cancel(client, op):
+    mer = mise_en_relation(StructureFactory(), ConseillerFactory(), S.RECRUTEE)
+    url = reverse("admin:conseillers_recrutementavalider_changelist")
+    response = client.post(url, {"action": "annuler", "_selected_action": [mer.pk]})
+    assert response.status_code == 200 and "Confirmer l&#x27;annulation" in response.content.decode()
+    mer.refresh_from_db()
+    assert mer.statut == S.RECRUTEE  # nothing before confirmation
+    response = client.post(
+        url, {"action": "annuler", "_selected_action": [mer.pk], "confirm": "1"}, follow=True
+    )
+    mer.refresh_from_db()
+    assert mer.statut == S.INTERESSEE
+    assert (mer.type_contrat, mer.date_debut, mer.date_fin, mer.salaire_brut) == ("", None, None, None)
+    last = mer.history.order_by("-history_date", "-history_id").first()
+    assert last.statut == S.INTERESSEE and last.history_user == op
+    assert f"Recrutement annulé : {mer.conseiller}." in response.content.decode()
+    assert response.context["cl"].result_count == 0  # left the queue
+
+
 def test_rupture_queue_missing_documents_then_validate(client, op):
     structure = StructureFactory()
     mer = en_poste(structure)
