@@ -24,7 +24,7 @@ from .conventions import (
     TranchesDuesFilter,
     call_kwargs,
 )
-from .forms import _AvoirForm, _DateForm, _FinForm, _MotifForm
+from .forms import _AvoirForm, _DateForm, _FinForm, _MotifForm, _VersementForm
 from .pieces import PieceJustificativeAdmin
 from .reconventionnement import LigneInline, ReconventionnementAdmin
 from .tranches import TrancheAdmin, TrancheStatutFilter, run_kwargs
@@ -49,6 +49,7 @@ __all__ = [
     "_DateForm",
     "_FinForm",
     "_MotifForm",
+    "_VersementForm",
     "_confirm",
     "call_kwargs",
     "run_kwargs",

@@ -14,7 +14,7 @@ from ..enums import TrancheStatut
 from ..models import Tranche
 from ..resources import TrancheResource
 from ._commun import _confirm
-from .forms import _DateForm, _MotifForm
+from .forms import _MotifForm, _VersementForm
 
 
 class TrancheStatutFilter(admin.SimpleListFilter):
@@ -76,8 +76,8 @@ class TrancheAdmin(ExportMixin, ConumModelAdmin):
             lines = [f"Bloquée : {blocage}", *lines]
         return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((line,) for line in lines)))
 
-    def _bulk(self, request, queryset, *, action, titre, bouton, form_class, run):
-        form = form_class(request.POST if request.POST.get("confirm") else None)
+    def _bulk(self, request, queryset, *, action, titre, bouton, form_class, run, form_kwargs=None):
+        form = form_class(request.POST if request.POST.get("confirm") else None, **(form_kwargs or {}))
         if request.POST.get("confirm") and form.is_valid():
             done = 0
             for tranche in queryset:
@@ -111,8 +111,9 @@ class TrancheAdmin(ExportMixin, ConumModelAdmin):
             action="enregistrer_versement",
             titre="Enregistrer le versement",
             bouton="Confirmer le versement",
-            form_class=_DateForm,
+            form_class=_VersementForm,
             run=services.tranche_verser,
+            form_kwargs={"nombre_tranches": queryset.count()},
         )
 
     @admin.action(description="Suspendre les tranches sélectionnées")
@@ -136,7 +137,7 @@ class TrancheAdmin(ExportMixin, ConumModelAdmin):
 
 def run_kwargs(run, data) -> dict:
     if run is services.tranche_verser:
-        return {"date_versement": data["date"]}
+        return {"date_versement": data["date"], "montant": data.get("montant")}
     if run is services.tranche_suspendre:
         return {"motif": data["motif"]}
     return {}

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 
 from conumapp.services import DomainError
@@ -95,8 +96,13 @@ def tranche_verser(*, tranche: Tranche, by, date_versement: date, montant: Decim
         if tranche.statut != TrancheStatut.DUE:
             raise DomainError("Seule une tranche due peut être versée.")
         montant = tranche.montant if montant is None else Decimal(montant)
-        if montant < 0 or montant > tranche.montant or (montant == 0 and tranche.montant > 0):
-            raise DomainError(f"Le montant versé doit être positif et au plus de {tranche.montant} €.")
+        if montant > tranche.montant:
+            raise DomainError(
+                f"Le montant versé doit être au plus égal au montant dû ({floatformat(tranche.montant, '2g')} €) "
+                f"de la tranche {tranche.numero}."
+            )
+        if montant < 0 or (montant == 0 and tranche.montant > 0):
+            raise DomainError("Le montant versé doit être supérieur à zéro.")
         if date_versement > timezone.localdate():
             raise DomainError("La date de versement ne peut pas être dans le futur.")
         tranche.statut = TrancheStatut.VERSEE

@@ -97,6 +97,36 @@ def test_bulk_payment_action_with_confirmation(client, op):
     assert first.totaux()["verse"] == second.totaux()["verse"] == paid.first().montant
 
 
+def test_payment_action_records_a_partial_amount(client, op):
+    first, second = _convention_due(op), _convention_due(op)
+    tranche = first.tranches.get(numero=1)
+    url = reverse("admin:conventions_tranche_changelist")
+    form = {"action": "enregistrer_versement", "confirm": "1", "date": TODAY().isoformat()}
+    page = client.post(url, {**form, "_selected_action": [tranche.pk], "montant": "0"})
+    assert "Le montant versé doit être supérieur à zéro." in page.content.decode()
+    page = client.post(url, {**form, "_selected_action": [tranche.pk], "montant": "-3"})
+    assert "Le montant versé doit être supérieur à zéro." in page.content.decode()
+    both = [tranche.pk, second.tranches.get(numero=1).pk]
+    page = client.post(url, {**form, "_selected_action": both, "montant": "100"})
+    assert "Un montant ne peut être saisi que pour une seule tranche" in page.content.decode()
+    response = client.post(url, {**form, "_selected_action": [tranche.pk], "montant": "99999"}, follow=True)
+    messages_ = [m.message for m in response.context["messages"]]
+    assert any("au plus égal au montant dû (16\xa0666,67 €)" in m for m in messages_), messages_
+    assert not Tranche.objects.filter(statut=TrancheStatut.VERSEE).exists()
+    client.post(url, {**form, "_selected_action": [tranche.pk], "montant": "12000,00"})
+    tranche.refresh_from_db()
+    assert tranche.statut == TrancheStatut.VERSEE and str(tranche.montant_verse) == "12000.00"
+    assert tranche.history.latest().history_user == op
+    totaux = first.totaux()
+    assert totaux["verse"] == tranche.montant_verse
+    assert totaux["restant"] == totaux["engage"] - tranche.montant_verse
+    # Without an amount, each selected tranche is paid its amount due
+    other = second.tranches.get(numero=1)
+    client.post(url, {**form, "_selected_action": [other.pk], "montant": ""})
+    other.refresh_from_db()
+    assert other.statut == TrancheStatut.VERSEE and other.montant_verse == other.montant
+
+
 def test_tranche_change_page_shows_computation_line_by_line(client, op):
     convention = _convention_due(op)
     tranche = convention.tranches.get(numero=2)

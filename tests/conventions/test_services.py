@@ -199,6 +199,30 @@ def test_pay_suspend_resume_and_credit_note():
     assert totaux["restant"] == totaux["engage"] - totaux["verse"] - Decimal("100.00")
 
 
+def test_partial_payment_and_totals_reconcile():
+    op = operateur()
+    structure = StructureFactory()
+    contrat_accepte(structure, structure.postes.get())
+    conseiller_recrute(structure, structure.postes.get(), debut=TODAY() - timedelta(days=400))
+    convention = convention_signee(structure, signed_on=TODAY() - timedelta(days=40), by=op)
+    tranche = convention.tranches.get(numero=1)
+    assert tranche.montant == Decimal("16666.67")
+    with pytest.raises(DomainError, match="au plus égal au montant dû"):
+        services.tranche_verser(tranche=tranche, by=op, date_versement=TODAY(), montant=Decimal("16666.68"))
+    for wrong in (Decimal("0"), Decimal("-5")):
+        with pytest.raises(DomainError, match="supérieur à zéro"):
+            services.tranche_verser(tranche=tranche, by=op, date_versement=TODAY(), montant=wrong)
+    services.tranche_verser(tranche=tranche, by=op, date_versement=TODAY(), montant=Decimal("10000.50"))
+    tranche.refresh_from_db()
+    assert tranche.statut == TrancheStatut.VERSEE and tranche.montant_verse == Decimal("10000.50")
+    totaux = convention.totaux()
+    assert totaux["verse"] == Decimal("10000.50")
+    assert totaux["restant"] == Decimal("39999.50")
+    assert totaux["verse"] + totaux["restant"] + totaux["avoirs"] == totaux["engage"] == Decimal("50000.00")
+    annotated = Convention.objects.with_totaux().get(pk=convention.pk)
+    assert annotated.total_verse == Decimal("10000.50")
+
+
 def test_amendment_adds_and_removes_posts_and_totals_reconcile():
     op = operateur()
     structure = StructureFactory(postes=2)
