@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from conseillers import services
 from conseillers.enums import MiseEnRelationStatut as S
 from conseillers.models import Conge, MiseEnRelation, Prolongation
 
@@ -16,6 +17,7 @@ from .factories import (
     en_poste,
     membre,
     mise_en_relation,
+    operateur,
     prefecture,
 )
 
@@ -134,6 +136,25 @@ def test_extension_rupture_and_leave(client, structure, user):
     )
     mer.refresh_from_db()
     assert mer.statut == S.NOUVELLE_RUPTURE
+
+
+def test_missing_documents_shown_on_the_structures_pages(client, structure, user):
+    """Once the operator flags the rupture file incomplete, the structure sees the label and
+    what is missing on the recruitment's page and in its list of recruitments."""
+    mer = en_poste(structure)
+    services.rupture_notifier(
+        mise_en_relation=mer, date_rupture=date(2025, 6, 30), motif="demission", by=user
+    )
+    detail = client.get(reverse("conseillers:recrutement", args=[mer.pk])).content.decode()
+    liste = client.get(reverse("conseillers:recrutements")).content.decode()
+    assert "Pièces manquantes" not in detail and "Pièces manquantes" not in liste
+    services.rupture_dossier_incomplet(
+        mise_en_relation=mer, pieces_manquantes="Lettre de démission signée", by=operateur()
+    )
+    for url in (reverse("conseillers:recrutement", args=[mer.pk]), reverse("conseillers:recrutements")):
+        page = client.get(url).content.decode()
+        assert "Pièces manquantes" in page, url
+        assert "Lettre de démission signée" in page, url
 
 
 def test_prefecture_reads_but_cannot_act(client, structure):
