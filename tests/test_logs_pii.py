@@ -4,28 +4,49 @@ email address, name or phone number of the people involved may appear in any rec
 (message, arguments, exception text, extra attributes).
 
 Journeys: a candidate signs up (with a CV), confirms and logs in; failed logins (wrong
-password, unknown address) up to the lockout; a structure applies; a structure member
-preselects the candidate and declares the contract; an operator validates it in the admin;
-the new advisor files a CRA; the outbox sends every email.
+password, unknown address) up to the lockout; a structure applies; the prefecture gives its
+opinion on it; a structure member preselects the candidate and declares the contract; an
+operator validates it in the admin, then drafts, sends and signs the convention; the new
+advisor registers for a training module and files a CRA; the structure member exports the
+statistics (CSV) and the CRAs (background export, link by email); the outbox sends every email.
+Most of these steps send emails addressed to, or naming, the people involved.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from conseillers.enums import MiseEnRelationStatut
 from conseillers.models import MiseEnRelation
-from conumapp.models import User
+from conumapp.enums import Role
+from conumapp.models import OutboxEmail, User
+from conumapp.permissions import grant_role
+from conventions.enums import ConventionEtat
+from conventions.models import Convention
 from cra.models import Cra
-from tests.conseillers.factories import PDF_BYTES, StructureFactory, UserFactory, commune, membre
+from formation.enums import StatutCertification, TypeCertification
+from formation.models import Certification, FormationInitiale, Inscription
+from statistiques.models import ExportCra
+from structures.models import AvisPrefet, Structure
+from tests.conseillers.factories import (
+    PDF_BYTES,
+    StructureFactory,
+    UserFactory,
+    commune,
+    departement,
+    membre,
+)
 from tests.cra.factories import form_data
+from tests.formation.factories import SessionFactory, module, organisme
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +77,19 @@ PEOPLE = {
         "email": "octave.lemarchand@anct.gouv.fr",
         "phone": "0199887766",
     },
+    "prefect": {
+        "first": "Perrine",
+        "last": "Altamirano",
+        "email": "perrine.altamirano@rhone.gouv.fr",
+        "phone": "0478990011",
+    },
+}
+# Every email the journeys must send: the check covers the steps that write them.
+TEMPLATES_SENT = {
+    "conventions/emails/convention_envoyee",
+    "conventions/emails/convention_signee",
+    "formation/emails/inscription_demandee",
+    "statistiques/emails/export_cras_pret",
 }
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 STANDARD_ATTRIBUTES = set(vars(logging.LogRecord("x", logging.INFO, "x", 1, "x", None, None))) | {
@@ -107,7 +141,9 @@ def _login(client, email, password):
 
 
 def run_journeys(client, drain_outbox, django_capture_on_commit_callbacks):
-    candidate, contact, member, operator = (PEOPLE[k] for k in ("candidate", "contact", "member", "operator"))
+    candidate, contact, member, operator, prefect = (
+        PEOPLE[k] for k in ("candidate", "contact", "member", "operator", "prefect")
+    )
     commune("69123")
 
     # 1. A candidate signs up with a CV, confirms the address, logs in.
@@ -152,11 +188,12 @@ def run_journeys(client, drain_outbox, django_capture_on_commit_callbacks):
     # 3. A structure applies.
     from tests.structures.factories import valid_siret
 
+    siret = valid_siret(7)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/structures/candidature/",
             {
-                "siret": valid_siret(7),
+                "siret": siret,
                 "ridet": "",
                 "nom": "Mairie de Saint-Exemple",
                 "type": "COMMUNE",
@@ -181,8 +218,32 @@ def run_journeys(client, drain_outbox, django_capture_on_commit_callbacks):
         )
     assert response.status_code == 302, response.content.decode()[:3000]
 
-    # 4. A member of a validated structure preselects the candidate and declares the contract.
-    structure = StructureFactory(nombre_postes_accordes=2)
+    # 3b. The prefecture of the département gives its opinion (naming the contact).
+    applied = Structure.objects.get(siret=siret)
+    prefect_user = UserFactory(email=prefect["email"], first_name=prefect["first"], last_name=prefect["last"])
+    grant_role(prefect_user, Role.PREFECTURE, departement=applied.departement or departement("69"))
+    client.force_login(prefect_user)
+    assert client.get(reverse("structures:prefecture_liste")).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("structures:prefecture_detail", args=[applied.pk]),
+            {
+                "cible": "avis",
+                "avis-avis": "POSITIF",
+                "avis-commentaire": f"Échange avec {contact['first']} {contact['last']} : projet solide.",
+            },
+        )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert AvisPrefet.objects.filter(structure=applied, auteur=prefect_user).exists()
+
+    # 4. A member of a validated structure (its contact too) preselects the candidate and
+    # declares the contract.
+    structure = StructureFactory(
+        nombre_postes_accordes=2,
+        contact_prenom=member["first"],
+        contact_nom=member["last"],
+        contact_email=member["email"],
+    )
     member_user = UserFactory(email=member["email"], first_name=member["first"], last_name=member["last"])
     membre(structure, user=member_user)
     client.force_login(member_user)
@@ -216,13 +277,65 @@ def run_journeys(client, drain_outbox, django_capture_on_commit_callbacks):
     mer.refresh_from_db()
     assert mer.statut == MiseEnRelationStatut.FINALISEE
 
-    # 6. The new advisor files a CRA.
+    # 5b. The operator drafts, sends and signs the convention (emails to the members).
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:conventions_convention_rediger"), {"structure": structure.pk, "date_debut": ""}
+        )
+        assert response.status_code == 302, response.content.decode()[:3000]
+        convention = Convention.objects.get(structure=structure)
+        response = client.post(reverse("admin:conventions_convention_envoyer", args=[convention.pk]))
+        assert response.status_code == 302, response.content.decode()[:3000]
+        response = client.post(
+            reverse("admin:conventions_convention_signer", args=[convention.pk]),
+            {"date": (timezone.localdate() - timedelta(days=10)).isoformat()},
+        )
+        assert response.status_code == 302, response.content.decode()[:3000]
+    convention.refresh_from_db()
+    assert convention.etat == ConventionEtat.SIGNEE
+
+    # 6. The new advisor registers for a training module (email to them and the structure's
+    # contact), then files a CRA. The training body's records come from its import.
+    FormationInitiale.objects.create(
+        conseiller=conseiller,
+        mise_en_relation=mer,
+        parcours=70,
+        organisme=organisme(),
+        date_entree=mer.date_debut,
+        date_sortie=mer.date_debut + timedelta(days=20),
+    )
+    Certification.objects.create(
+        conseiller=conseiller,
+        type=TypeCertification.CCP1,
+        statut=StatutCertification.CONVOQUE,
+        date_convocation=timezone.localdate() - timedelta(days=5),
+    )
+    session = SessionFactory(
+        module=module("Accompagner les seniors"),
+        region=structure.region,
+        date_debut=timezone.localdate() + timedelta(days=40),
+    )
     client.force_login(candidate_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("formation:inscrire", args=[conseiller.pk, session.pk]))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Inscription.objects.filter(conseiller=conseiller, session=session).exists()
     response = client.post(reverse("cra:saisir"), form_data())
     assert response.status_code == 302, response.context["form"].errors if response.context else response
     assert Cra.objects.filter(conseiller=conseiller).exists()
 
-    # 7. The outbox sends what is left.
+    # 7. The structure member exports the statistics (CSV) and the CRAs in the background
+    # (the download link comes by email).
+    client.force_login(member_user)
+    response = client.get(reverse("statistiques:export", args=["csv"]))
+    assert response.status_code == 200
+    assert response.content
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("statistiques:export_cras"), {"format": "csv"})
+    assert response.status_code == 302
+    assert ExportCra.objects.get(user=member_user).statut == ExportCra.Statut.TERMINE
+
+    # 8. The outbox sends what is left.
     sent = drain_outbox()
     return sent
 
@@ -235,6 +348,10 @@ def test_main_journeys_log_no_personal_data(
     # The capture worked: the journeys did log (requests, axes, outbox…).
     assert len(captured_logs.records) > 10
     assert mailoutbox, "les parcours envoient des courriels"
+    # Every step that emails the people involved ran, and its email was sent.
+    sent_templates = set(OutboxEmail.objects.filter(sent_at__isnull=False).values_list("template", flat=True))
+    assert TEMPLATES_SENT <= sent_templates, TEMPLATES_SENT - sent_templates
+    assert any(PEOPLE["member"]["email"] in m.to for m in mailoutbox)
 
     forbidden = []
     for person in PEOPLE.values():
