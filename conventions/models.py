@@ -361,6 +361,12 @@ class Tranche(models.Model):
         "statut", max_length=10, choices=TrancheStatut.choices, default=TrancheStatut.PREVUE, db_index=True
     )
     due_le = models.DateField("due le", null=True, blank=True)
+    signalee_le = models.DateField(
+        "signalée aux opérateurs le",
+        null=True,
+        blank=True,
+        help_text="Date du récapitulatif quotidien qui a annoncé la tranche due (une seule fois).",
+    )
     date_versement = models.DateField("versée le", null=True, blank=True)
     montant_verse = models.DecimalField("montant versé", null=True, blank=True, **MONEY)
     motif_suspension = models.TextField("motif de suspension ou d'annulation", blank=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 
 from conumapp.notifications import notify
@@ -14,6 +16,10 @@ def _membres(structure_id: int) -> list[str]:
             "user__email", flat=True
         )
     )
+
+
+def _empreinte(pks) -> str:
+    return hashlib.sha256(",".join(str(pk) for pk in sorted(pks)).encode()).hexdigest()[:16]
 
 
 def _base_url() -> str:
@@ -88,5 +94,6 @@ def digest_tranches_dues(*, today, tranches, to):
         to=to,
         template="conventions/emails/digest_tranches_dues",
         context={"today": today, "tranches": tranches, "nombre": len(tranches)},
-        key=f"digest-tranches-dues:{today.isoformat()}",
+        # One digest per set of tranches (each tranche is reported once, see digest_operateurs)
+        key=f"digest-tranches-dues:{today.isoformat()}:{_empreinte(t.pk for t in tranches)}",
     )

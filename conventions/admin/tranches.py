@@ -54,7 +54,8 @@ class TrancheAdmin(ExportMixin, ConumModelAdmin):
     actions = ["enregistrer_versement", "suspendre", "reprendre"]
     fields = (
         "convention", "poste", "avenant", "numero", "date_prevue", "periode_debut", "periode_fin", "montant_prevu",
-        "montant", "calcul", "motif_blocage", "statut", "due_le", "date_versement", "montant_verse", "motif_suspension",
+        "montant", "calcul", "motif_blocage", "statut", "due_le", "signalee_le", "date_versement", "montant_verse",
+        "motif_suspension",
     )  # fmt: skip
     service_owned_fields = fields
 

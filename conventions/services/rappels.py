@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
+from django.db import transaction
 
 from .. import notifications
 from ..enums import ConventionEtat, PieceStatut, PieceType, TrancheStatut
@@ -50,14 +51,22 @@ def rappels_justificatif(*, today: date) -> int:
 
 
 def digest_operateurs(*, today: date) -> bool:
-    """One email a day to the operators' mailbox listing the tranches that became due that day."""
-    tranches = list(
-        Tranche.objects.filter(statut=TrancheStatut.DUE, due_le=today)
-        .select_related("convention")
-        .order_by("convention__numero", "numero", "poste_id")
-    )
-    if not tranches:
-        return False
-    return bool(
-        notifications.digest_tranches_dues(today=today, tranches=tranches, to=[settings.OPERATORS_EMAIL])
-    )
+    """Email the operators' mailbox the due tranches not reported yet, each exactly once.
+
+    A tranche made due by the daily task or at signature (possibly after that day's digest went)
+    is reported by the next run; the tranches are marked ``signalee_le`` in the same transaction
+    as the email is queued, so running the task twice, or two deliveries at once, sends nothing new.
+    """
+    with transaction.atomic():
+        tranches = list(
+            Tranche.objects.select_for_update(of=("self",))
+            .filter(statut=TrancheStatut.DUE, signalee_le__isnull=True)
+            .select_related("convention")
+            .order_by("convention__numero", "numero", "poste_id", "pk")
+        )
+        if not tranches:
+            return False
+        Tranche.objects.filter(pk__in=[t.pk for t in tranches]).update(signalee_le=today)
+        return bool(
+            notifications.digest_tranches_dues(today=today, tranches=tranches, to=[settings.OPERATORS_EMAIL])
+        )

@@ -80,6 +80,7 @@ def tranches_marquer_dues(*, today: date, convention_id: int | None = None) -> l
             tranche.motif_blocage = ""
             tranche.statut = TrancheStatut.DUE
             tranche.due_le = today
+            tranche.signalee_le = None  # the next operators' digest reports it
             tranche.save()
             made_due.append(tranche)
     return made_due

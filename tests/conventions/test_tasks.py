@@ -46,7 +46,8 @@ def test_daily_due_task_twice_same_day_changes_nothing_and_sends_one_digest():
     assert second.statut == TrancheStatut.DUE
     digest = OutboxEmail.objects.get(template="conventions/emails/digest_tranches_dues")
     assert digest.to == [settings.OPERATORS_EMAIL]
-    assert "1 tranche(s) devenue(s) due(s)" in digest.subject
+    # Tranche 1, made due at signature and not reported yet, is in the digest with tranche 2
+    assert "2 tranche(s) devenue(s) due(s)" in digest.subject
     assert convention.numero in digest.body and "16\xa0666,67 €" in digest.body
     snapshot = list(Tranche.objects.values_list("pk", "statut", "montant", "due_le"))
     assert tasks.tranches_dues_quotidien.apply(kwargs=day).get() == 0
@@ -64,6 +65,29 @@ def test_daily_due_task_catches_up_after_three_days_of_downtime():
     assert tasks.tranches_dues_quotidien.apply(kwargs={"today": later.isoformat()}).get() == 0
     assert convention.tranches.filter(statut=TrancheStatut.DUE).count() == 2
     assert OutboxEmail.objects.filter(template="conventions/emails/digest_tranches_dues").count() == 1
+
+
+def test_tranches_made_due_at_signature_after_the_digest_are_reported_once():
+    op = operateur()
+    digests = OutboxEmail.objects.filter(template="conventions/emails/digest_tranches_dues").order_by("pk")
+    first = convention_signee(_structure_with_contract(), signed_on=TODAY() - timedelta(days=40), by=op)
+    assert tasks.tranches_dues_quotidien.apply().get() == 0  # made due at signature, reported now
+    assert digests.count() == 1 and first.numero in digests[0].body
+    # Signed after today's digest went: its first tranche is due today, at signature
+    second = convention_signee(_structure_with_contract(), signed_on=TODAY() - timedelta(days=40), by=op)
+    due = second.tranches.get(numero=1)
+    assert due.statut == TrancheStatut.DUE and due.signalee_le is None
+    assert tasks.tranches_dues_quotidien.apply().get() == 0
+    assert digests.count() == 2
+    assert second.numero in digests[1].body and first.numero not in digests[1].body
+    assert "1 tranche(s) devenue(s) due(s)" in digests[1].subject
+    due.refresh_from_db()
+    assert due.signalee_le == TODAY()
+    # Later runs, the same day or after, report nothing again
+    assert tasks.tranches_dues_quotidien.apply().get() == 0
+    tomorrow = (TODAY() + timedelta(days=1)).isoformat()
+    tasks.tranches_dues_quotidien.apply(kwargs={"today": tomorrow}).get()
+    assert digests.count() == 2
 
 
 def test_renewal_reminders_once_per_threshold_even_after_downtime():
