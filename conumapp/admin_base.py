@@ -160,6 +160,10 @@ def _logged_action(func, description):
     @functools.wraps(func)
     def action(modeladmin, request, queryset):
         selected = list(queryset)  # before the action changes or removes them
+        if not hasattr(request, "axes_attempt_time"):
+            # django-axes' "clean up expired attempts" reads the time its login handler sets on
+            # the request: absent outside a login (AttributeError, a 500); None means "now".
+            request.axes_attempt_time = None
         response = func(modeladmin, request, queryset)
         if response is None and selected:
             LogEntry.objects.log_actions(
