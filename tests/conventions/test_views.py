@@ -125,33 +125,92 @@ def test_renewal_form_preselects_cdi_and_keeps_input_on_error(client):
         content.index(f'value="{mer_cdi.pk}"') - 200 : content.index(f'value="{mer_cdi.pk}"') + 60
     ]
     assert "checked" in cdi_input
+    # Each advisor's new contract is CDI by default
+    assert content.count('<option value="CDI" selected>') == 2
+    cdd_row = f"contrat_{mer_cdd.pk}"
     response = client.post(
         url,
         {
             "ds_numero": "789456",
             "conseillers": [mer_cdd.pk],
-            "type_contrat": "CDD",
-            "date_debut": "2030-01-01",
+            f"{cdd_row}_type_contrat": "CDD",
+            f"{cdd_row}_date_debut": "2030-01-01",
         },
     )
     assert response.status_code == 400
     content = response.content.decode()
     assert "Un contrat autre qu&#x27;un CDI doit avoir une date de fin." in content
     assert 'value="789456"' in content
+    assert 'value="2030-01-01"' in content and '<option value="CDD" selected>' in content
+    assert response.context["form"].errors[f"{cdd_row}_date_fin"]
     response = client.post(
         url,
         {
             "identifiant": structure.identifiant.lower(),
             "ds_numero": "789456",
             "conseillers": [mer_cdi.pk],
-            "type_contrat": "CDI",
-            "date_debut": "2030-01-01",
+            f"contrat_{mer_cdi.pk}_type_contrat": "CDI",
+            f"contrat_{mer_cdi.pk}_date_debut": "2030-01-01",
         },
     )
     assert response.status_code == 302
     convention.refresh_from_db()
     assert convention.statut == ConventionStatut.RECONVENTIONNEMENT_INITIE
     assert convention.reconventionnement.lignes.get().mise_en_relation_id == mer_cdi.pk
+
+
+def test_renewal_with_a_different_contract_for_each_advisor(client):
+    structure = StructureFactory(postes=2)
+    first, second = structure.postes.order_by("pk")
+    mer_cdi = conseiller_recrute(structure, first, type_contrat="CDI")
+    mer_cdd = conseiller_recrute(structure, second, type_contrat="CDD", fin=TODAY() + timedelta(days=100))
+    convention = _ending_soon(structure)
+    client.force_login(membre(structure))
+    url = reverse("conventions:reconventionnement", args=[convention.pk])
+    data = {
+        "identifiant": structure.identifiant,
+        "ds_numero": "123456",
+        "conseillers": [mer_cdi.pk, mer_cdd.pk],
+        f"contrat_{mer_cdi.pk}_type_contrat": "CDI",
+        f"contrat_{mer_cdi.pk}_date_debut": "2030-01-01",
+        f"contrat_{mer_cdi.pk}_date_fin": "2031-01-01",  # ignored for a CDI
+        f"contrat_{mer_cdd.pk}_type_contrat": "CDD",
+        f"contrat_{mer_cdd.pk}_date_debut": "2030-02-01",
+        f"contrat_{mer_cdd.pk}_date_fin": "2030-01-15",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "La fin du contrat doit suivre son début." in response.content.decode()
+    assert 'value="2030-01-15"' in response.content.decode()
+    response = client.post(url, {**data, f"contrat_{mer_cdd.pk}_date_fin": "2031-07-31"})
+    assert response.status_code == 302
+    lignes = {
+        ligne.mise_en_relation_id: (
+            ligne.type_contrat,
+            str(ligne.date_debut),
+            ligne.date_fin and str(ligne.date_fin),
+        )
+        for ligne in convention.reconventionnement.lignes.all()
+    }
+    assert lignes == {
+        mer_cdi.pk: ("CDI", "2030-01-01", None),
+        mer_cdd.pk: ("CDD", "2030-02-01", "2031-07-31"),
+    }
+
+
+def test_renewal_refuses_a_wrong_structure_identifier(client):
+    structure = StructureFactory()
+    convention = _ending_soon(structure)
+    client.force_login(membre(structure))
+    response = client.post(
+        reverse("conventions:reconventionnement", args=[convention.pk]),
+        {"identifiant": "STR-999999", "ds_numero": "123456"},
+    )
+    assert response.status_code == 400
+    assert "Cet identifiant ne correspond pas à votre structure." in response.content.decode()
+    assert 'value="STR-999999"' in response.content.decode()
+    convention.refresh_from_db()
+    assert convention.statut == ConventionStatut.CONVENTIONNEMENT_VALIDE
 
 
 def test_not_interested_needs_a_reason(client):
