@@ -3,7 +3,7 @@ note, end), with the read-only lists of credit notes and amendments."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -26,16 +26,43 @@ from .forms import _AvoirForm, _DateForm, _FinForm
 
 
 class FinAvantFilter(admin.SimpleListFilter):
+    """Conventions ending at the latest on a date typed by the operator (``fin_avant=2026-12-31``),
+    or within a relative window (``fin_avant=90``: in the next 90 days)."""
+
     title = "se termine avant"
     parameter_name = "fin_avant"
+    template = "conventions/admin/filtre_fin_avant.html"
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        # The date form keeps the other filters and the search of the page
+        self.autres_parametres = [
+            (name, value)
+            for name, values in request.GET.lists()
+            if name not in (self.parameter_name, "p", "e")
+            for value in values
+        ]
 
     def lookups(self, request, model_admin):
         return [("30", "30 jours"), ("90", "90 jours"), ("120", "120 jours"), ("180", "6 mois")]
 
+    def date_limite(self):
+        """The last end date kept, or None when the value is neither a number of days nor a date."""
+        value = (self.value() or "").strip()
+        if value.isdigit() and len(value) <= 5:
+            return timezone.localdate() + timedelta(days=int(value))
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+
+    def date_saisie(self) -> str:
+        value = self.value() or ""
+        return value if not value.isdigit() and self.date_limite() else ""
+
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(date_fin__lte=timezone.localdate() + timedelta(days=int(self.value())))
-        return queryset
+        limite = self.date_limite()
+        return queryset.filter(date_fin__lte=limite) if limite else queryset
 
 
 class TranchesDuesFilter(admin.SimpleListFilter):

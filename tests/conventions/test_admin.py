@@ -158,15 +158,43 @@ def test_refuse_piece_and_validate_renewal_actions(client, op):
 
 
 def test_convention_filters(client, op):
+    from .factories import departement
+
     due = _convention_due(op)
     later = convention_signee(StructureFactory(), signed_on=TODAY(), by=op)
+    paris = departement("75", "Paris", "11")
+    draft = services.convention_rediger(
+        structure=StructureFactory(departement=paris, region=paris.region, nom="Mairie de Paris"), by=op
+    )
     url = reverse("admin:conventions_convention_changelist")
-    content = client.get(url, {"tranches_dues": "oui"}).content.decode()
-    assert due.numero in content and later.numero not in content
-    content = client.get(url, {"q": due.structure.siret}).content.decode()
-    assert due.numero in content and later.numero not in content
-    content = client.get(url, {"fin_avant": "30"}).content.decode()
-    assert due.numero not in content
+
+    def shown(**params):
+        content = client.get(url, params).content.decode()
+        return {c.numero for c in (due, later, draft) if c.numero in content}
+
+    assert shown() == {due.numero, later.numero, draft.numero}
+    assert shown(tranches_dues="oui") == {due.numero}
+    # Status, région, département
+    assert shown(statut__exact="CONVENTIONNEMENT_EN_COURS") == {draft.numero}
+    assert shown(statut__exact="CONVENTIONNEMENT_VALIDÉ") == {due.numero, later.numero}
+    assert shown(structure__region__code__exact="11") == {draft.numero}
+    assert shown(structure__departement__code__exact="69") == {due.numero, later.numero}
+    # Search by name, SIRET, number
+    assert shown(q=due.structure.siret) == {due.numero}
+    assert shown(q="Mairie de Paris") == {draft.numero}
+    assert shown(q=later.numero) == {later.numero}
+    # Ending before a date typed by the operator, or within a relative window
+    assert shown(fin_avant=due.date_fin.isoformat()) == {due.numero}
+    assert shown(fin_avant=(due.date_fin - timedelta(days=1)).isoformat()) == set()
+    assert shown(fin_avant=later.date_fin.isoformat(), statut__exact="CONVENTIONNEMENT_VALIDÉ") == {
+        due.numero,
+        later.numero,
+    }
+    assert shown(fin_avant="30") == set()
+    assert shown(fin_avant="pas-une-date") == {due.numero, later.numero, draft.numero}
+    page = client.get(url, {"fin_avant": due.date_fin.isoformat(), "q": "Commune"}).content.decode()
+    assert f'name="fin_avant" value="{due.date_fin.isoformat()}"' in page
+    assert '<input type="hidden" name="q" value="Commune">' in page
 
 
 def test_export_conventions_csv(client, op):
