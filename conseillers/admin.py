@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -15,6 +16,7 @@ from import_export.admin import ExportMixin, ImportExportMixin
 from conumapp.admin_base import ConumModelAdmin
 from conumapp.files import SafeImportForm
 from conumapp.import_formats import FrenchCsvImportMixin
+from conumapp.models import User
 
 from . import services
 from .enums import MiseEnRelationStatut as S
@@ -51,18 +53,45 @@ def _confirm(request, admin_obj, *, titre, bouton, queryset, action, form=None):
 
 
 class CoordinateurFilter(admin.SimpleListFilter):
+    """Coordinated or not, or coordinated by one given coordinator (those who coordinate someone)."""
+
     title = "coordination"
     parameter_name = "coordonne"
+    #: Path from the listed model to the advisor ("" on advisors, "conseiller__" on recruitments).
+    chemin = ""
 
     def lookups(self, request, model_admin):
-        return [("oui", "Coordonné"), ("non", "Sans coordinateur")]
+        coordinateurs = (
+            User.objects.filter(coordinations__isnull=False)
+            .distinct()
+            .order_by("last_name", "first_name", "email")
+            .only("pk", "first_name", "last_name", "email")
+        )
+        return [
+            ("oui", "Coordonné"),
+            ("non", "Sans coordinateur"),
+            *(
+                (str(user.pk), f"Coordonné par {user.get_full_name() or user.email}")
+                for user in coordinateurs
+            ),
+        ]
 
     def queryset(self, request, queryset):
-        if self.value() == "oui":
-            return queryset.filter(coordinations__isnull=False).distinct()
-        if self.value() == "non":
-            return queryset.filter(coordinations__isnull=True)
-        return queryset
+        value = self.value()
+        if value is None:
+            return queryset
+        coordinations = f"{self.chemin}coordinations"
+        if value == "oui":
+            return queryset.filter(**{f"{coordinations}__isnull": False}).distinct()
+        if value == "non":
+            return queryset.filter(**{f"{coordinations}__isnull": True})
+        if value.isdigit() and len(value) <= 18:  # fits a database integer
+            return queryset.filter(**{f"{coordinations}__coordinateur_id": int(value)}).distinct()
+        raise IncorrectLookupParameters("Coordinateur inconnu.")
+
+
+class CoordinateurMiseEnRelationFilter(CoordinateurFilter):
+    chemin = "conseiller__"
 
 
 @admin.register(Conseiller)
@@ -148,6 +177,8 @@ class MiseEnRelationAdmin(ExportMixin, ConumModelAdmin):
         "motif_rupture",
         ("structure__departement", admin.RelatedOnlyFieldListFilter),
         "structure__region",
+        ("structure", admin.RelatedOnlyFieldListFilter),
+        CoordinateurMiseEnRelationFilter,
     )
     search_fields = (
         "conseiller__nom",
