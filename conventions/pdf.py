@@ -21,7 +21,13 @@ def contexte_pdf(convention) -> dict:
         )
     )
     annees = [
-        {"annee": index, "montant": montant, "total": montant * convention.nombre_postes}
+        {
+            "annee": index,
+            "montant": montant,
+            "montant_en_lettres": montant_en_lettres(montant),
+            "total": montant * convention.nombre_postes,
+            "total_en_lettres": montant_en_lettres(montant * convention.nombre_postes),
+        }
         for index, montant in enumerate(convention.montants_annuels_par_poste(), start=1)
     ]
     total = convention.montant_total

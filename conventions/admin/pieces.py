@@ -36,9 +36,12 @@ class PieceJustificativeAdmin(ConumModelAdmin):
 
     @admin.action(description="Accepter les pièces sélectionnées")
     def accepter(self, request, queryset):
-        for piece in queryset:
-            self.run_service(request, services.piece_accepter, piece=piece, by=request.user)
-        self.message_user(request, "Vérification enregistrée.", messages.SUCCESS)
+        done = sum(
+            bool(self.run_service(request, services.piece_accepter, piece=piece, by=request.user))
+            for piece in queryset
+        )
+        if done:
+            self.message_user(request, "Vérification enregistrée.", messages.SUCCESS)
 
     @admin.action(description="Refuser les pièces sélectionnées (avec un motif)")
     def refuser(self, request, queryset):

@@ -157,6 +157,98 @@ def test_refuse_piece_and_validate_renewal_actions(client, op):
     assert Convention.objects.filter(precedente=convention, phase=2).exists()
 
 
+def _messages(response):
+    return [m.message for m in response.context["messages"]]
+
+
+def test_accept_piece_action_records_history_and_refuses_a_second_check(client, op):
+    structure = StructureFactory()
+    piece = PieceJustificative.objects.create(
+        structure=structure,
+        type="avis_sirene",
+        fichier="x.pdf",
+        nom_fichier="x.pdf",
+        deposee_par=membre(structure),
+    )
+    url = reverse("admin:conventions_piecejustificative_changelist")
+    response = client.post(url, {"action": "accepter", "_selected_action": [piece.pk]}, follow=True)
+    assert "Vérification enregistrée." in _messages(response)
+    piece.refresh_from_db()
+    assert piece.statut == PieceStatut.ACCEPTEE and piece.verifiee_par == op and piece.verifiee_le
+    record = piece.history.latest()
+    assert record.history_user == op
+    assert (record.prev_record.statut, record.statut) == (PieceStatut.DEPOSEE, PieceStatut.ACCEPTEE)
+    response = client.post(url, {"action": "accepter", "_selected_action": [piece.pk]}, follow=True)
+    assert _messages(response) == ["Cette pièce a déjà été vérifiée."]
+    response = client.post(
+        url,
+        {"action": "refuser", "_selected_action": [piece.pk], "confirm": "1", "motif": "Illisible"},
+        follow=True,
+    )
+    assert "Cette pièce a déjà été vérifiée." in _messages(response)
+    piece.refresh_from_db()
+    assert piece.statut == PieceStatut.ACCEPTEE and piece.history.count() == 2
+
+
+def _bareme_form(bareme, **changes):
+    from django.forms.models import model_to_dict
+
+    data = {key: "" if value is None else value for key, value in model_to_dict(bareme).items()}
+    data = {key: ("on" if value is True else value) for key, value in data.items() if value is not False}
+    data.update(changes)
+    return data
+
+
+def test_edit_a_bareme_in_the_admin_with_its_checks(client, op):
+    from conventions.models import Bareme
+
+    bareme = Bareme.objects.get(code="vague-1-publique")
+    url = reverse("admin:conventions_bareme_change", args=[bareme.pk])
+    assert client.get(url).status_code == 200
+    for echeances in ("", " , ", "1,six"):
+        response = client.post(url, _bareme_form(bareme, echeances_mois=echeances))
+        assert response.status_code == 200
+        assert response.context["adminform"].form.errors["echeances_mois"] == [
+            "Indiquez au moins une échéance, en mois (ex. « 1,6,12 »)."
+        ]
+    response = client.post(url, _bareme_form(bareme, duree_mois="0"))
+    assert response.context["adminform"].form.errors["duree_mois"] == [
+        "Assurez-vous que cette valeur est supérieure ou égale à 1."
+    ]
+    bareme.refresh_from_db()
+    assert (bareme.duree_mois, bareme.echeances_mois) == (24, "1,6,12")
+    response = client.post(url, _bareme_form(bareme, montant_annee_1="26000.00", echeances_mois="1,12"))
+    assert response.status_code == 302
+    bareme.refresh_from_db()
+    assert bareme.montant_annee_1 == 26000 and bareme.offsets() == [1, 12]
+    assert bareme.history.latest().history_user == op
+    # A one-tranche-per-year barème needs no months
+    response = client.post(url, _bareme_form(bareme, regle_tranches="annuelle", echeances_mois=""))
+    assert response.status_code == 302
+
+
+def test_edit_the_ds_file_state_in_the_admin(client, op):
+    convention = convention_signee(StructureFactory(), signed_on=TODAY(), by=op)
+    url = reverse("admin:conventions_convention_change", args=[convention.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    data = {"ds_numero": "4242", "ds_type": "structure_publique", "ds_etat": "en_instruction", "_save": "1"}
+    for inline in page.context["inline_admin_formsets"]:
+        prefix = inline.formset.prefix
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    response = client.post(url, {**data, "ds_etat": "inconnu"})
+    assert response.status_code == 200
+    assert "ds_etat" in response.context["adminform"].form.errors
+    response = client.post(url, data)
+    assert response.status_code == 302
+    convention.refresh_from_db()
+    assert (convention.ds_numero, convention.ds_etat) == ("4242", "en_instruction")
+    assert convention.etat == ConventionEtat.SIGNEE and convention.tranches.count() == 3
+    record = convention.history.latest()
+    assert record.history_user == op
+    assert (record.prev_record.ds_etat, record.ds_etat) == ("", "en_instruction")
+
+
 def test_convention_filters(client, op):
     from .factories import departement
 

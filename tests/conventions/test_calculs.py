@@ -77,6 +77,22 @@ def test_schedule_sum_equals_committed_and_dates_are_ordered(total, debut, offse
     assert all(e.periode_debut <= e.periode_fin == e.date_prevue for e in schedule)
 
 
+@settings(deadline=None)  # no timing assertion: correctness only
+@given(debut=days, montants=st.lists(money, min_size=1, max_size=3))
+def test_annual_schedule_one_tranche_per_year_sum_preserved_dates_in_order(debut, montants):
+    schedule = echeancier_annuel(debut=debut, montants_annuels=montants)
+    assert len(schedule) == len(montants)
+    assert sum(e.montant for e in schedule) == sum(montants)
+    assert all(e.montant >= 0 and e.montant == e.montant.quantize(Decimal("0.01")) for e in schedule)
+    assert [e.numero for e in schedule] == list(range(1, len(montants) + 1))
+    dates = [e.date_prevue for e in schedule]
+    assert dates[0] == debut and dates == sorted(dates) and len(set(dates)) == len(dates)
+    assert all(e.periode_debut <= e.periode_fin == e.date_prevue for e in schedule)
+    # Each tranche is adjusted on the year before it: the periods follow each other without a gap
+    assert all(a.periode_fin == b.periode_debut for a, b in zip(schedule, schedule[1:], strict=False))
+    assert all(add_months(debut, 12 * (e.numero - 1)) == e.date_prevue for e in schedule)
+
+
 periods = st.lists(
     st.tuples(days, st.one_of(st.none(), st.integers(min_value=0, max_value=900))).map(
         lambda t: (t[0], None if t[1] is None else t[0] + timedelta(days=t[1]))

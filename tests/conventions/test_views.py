@@ -38,6 +38,19 @@ def test_pdf_contains_amounts_in_figures_and_words_and_siret(client):
     assert structure.nom in text
 
 
+def test_pdf_gives_each_year_amount_in_words(client):
+    op = operateur()
+    structure = StructureFactory(postes=2)
+    convention = convention_signee(structure, signed_on=TODAY() - timedelta(days=3), by=op)
+    client.force_login(op)
+    text = " ".join(_pdf_text(client.get(reverse("conventions:pdf", args=[convention.pk])).content).split())
+    assert "(24 mois)" in text
+    # Per post and per year: 25 000 € twice; for two posts: 50 000 € a year; total 100 000 €
+    assert text.count("25 000,00 €") == 2 and text.count("vingt-cinq mille euros") == 2
+    assert text.count("cinquante mille euros") == 3  # two years for two posts, and the amount per post
+    assert "cent mille euros" in text
+
+
 def test_detail_shows_tranches_totals_and_identifier(client):
     structure = StructureFactory()
     convention = convention_signee(structure, signed_on=TODAY() - timedelta(days=3))
