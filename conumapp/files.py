@@ -4,8 +4,9 @@
   a :class:`PrivateFileField` stores there under ``<prefix>/<year>/<month>/<random>.<ext>``:
   the user's file name is never part of the path. Keep the (sanitised) original name in a
   separate field if it must be shown: :func:`clean_filename`.
-* Checks: :func:`validate_upload` reads the first bytes (magic numbers), not the extension
-  nor the browser's content type, and enforces ``UPLOAD_MAX_BYTES``. Forms use
+* Checks: :func:`validate_upload` reads the first bytes (magic numbers), not the extension,
+  enforces ``UPLOAD_MAX_BYTES``, and refuses an upload whose declared content type (sent by
+  the browser) names another kind than its content (:data:`DECLARED_TYPES`). Forms use
   :class:`PrivateFileFormField`, which validates, remembers the original name in
   ``file.original_name`` and renames the upload to a random name with the extension of its
   actual content.
@@ -43,6 +44,17 @@ FILE_KINDS = {
     "png": ((b"\x89PNG\r\n\x1a\n",), ".png", "image/png", "PNG"),
 }
 EXTENSION_KINDS = {".pdf": "pdf", ".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png"}
+#: Content types a browser may declare for each kind (the usual one and older aliases).
+DECLARED_TYPES = {
+    "pdf": {"application/pdf", "application/x-pdf", "application/acrobat", "application/vnd.pdf"},
+    "jpeg": {"image/jpeg", "image/jpg", "image/pjpeg"},
+    "png": {"image/png", "image/x-png"},
+}
+#: Declared types that say nothing about the content: accepted, the magic bytes decide. Browsers
+#: send ``application/octet-stream`` (or nothing) when the operating system has no type
+#: registered for the file's extension (e.g. a ``.PDF`` on some Windows setups, or a file without
+#: extension); refusing it would reject genuine files, and the content check still applies.
+UNDECLARED_TYPES = {"", "application/octet-stream", "binary/octet-stream"}
 DEFAULT_ALLOWED = ("pdf", "jpeg", "png")
 HEAD_BYTES = 16
 MAX_NAME_LENGTH = 100
@@ -76,7 +88,15 @@ def _labels(kinds) -> str:
 
 
 def validate_upload(file, allowed=DEFAULT_ALLOWED, max_bytes: int | None = None) -> str:
-    """Refuse empty, oversize or wrong-content files (French messages); returns the detected kind."""
+    """Refuse empty, oversize or wrong-content files (French messages); returns the detected kind.
+
+    The kind is read from the content (magic bytes), never from the name. An upload from a
+    browser (a Django ``UploadedFile``) also carries the content type the browser declared: it
+    must be one of :data:`DECLARED_TYPES` for the detected kind (a real PDF declared
+    ``text/plain`` is refused), or say nothing (:data:`UNDECLARED_TYPES`, see there why
+    ``application/octet-stream`` is accepted). Files without a declared type (read from disk or
+    storage) are checked by content only.
+    """
     unknown = set(allowed) - set(FILE_KINDS)
     if unknown:
         raise ValueError(f"types de fichier inconnus : {sorted(unknown)}")
@@ -93,6 +113,13 @@ def validate_upload(file, allowed=DEFAULT_ALLOWED, max_bytes: int | None = None)
             f"Le contenu du fichier n'est pas un {_labels(allowed)} valide : "
             f"déposez un fichier au format {_labels(allowed)}.",
             code="bad_type",
+        )
+    declared = (getattr(file, "content_type", None) or "").split(";")[0].strip().lower()
+    if declared not in UNDECLARED_TYPES and declared not in DECLARED_TYPES[kind]:
+        raise ValidationError(
+            f"Le type de fichier annoncé par votre navigateur ne correspond pas à un {_labels(allowed)} : "
+            f"déposez un fichier au format {_labels(allowed)}.",
+            code="bad_declared_type",
         )
     return kind
 
@@ -211,7 +238,8 @@ class PrivateUploadTo:
 
 
 class PrivateFileFormField(forms.FileField):
-    """Validates by content; ``cleaned.original_name`` keeps the sanitised name, the file is renamed."""
+    """Validates by content and declared type (:func:`validate_upload`); ``cleaned.original_name``
+    keeps the sanitised name, the file is renamed."""
 
     def __init__(self, *args, allowed=DEFAULT_ALLOWED, max_bytes: int | None = None, **kwargs):
         self.allowed = tuple(allowed)

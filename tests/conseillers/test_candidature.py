@@ -113,6 +113,25 @@ def test_cv_refused(client, name, content, message):
     assert message in " ".join(response.context["form"].errors["cv"])
 
 
+@pytest.mark.parametrize("content_type", ["text/plain", "text/html", "image/png"])
+def test_cv_refused_when_the_declared_content_type_is_not_a_pdf(client, content_type):
+    cv = SimpleUploadedFile("cv.pdf", PDF_BYTES, content_type=content_type)  # real PDF content
+    response = client.post(URL, {**_data(), "cv": cv})
+    assert response.status_code == 200
+    assert response.context["form"].errors["cv"] == [
+        "Le type de fichier annoncé par votre navigateur ne correspond pas à un PDF : "
+        "déposez un fichier au format PDF."
+    ]
+    assert not Conseiller.objects.exists()
+
+
+@pytest.mark.parametrize("content_type", ["application/x-pdf", "application/octet-stream"])
+def test_cv_accepted_with_other_usual_declared_types(client, content_type):
+    cv = SimpleUploadedFile("cv.pdf", PDF_BYTES, content_type=content_type)
+    assert client.post(URL, {**_data(), "cv": cv}).status_code == 302
+    assert Conseiller.objects.get().cv
+
+
 def test_cv_name_with_path_tricks_is_neutralised(client):
     cv = SimpleUploadedFile("../../etc/passwd.pdf", PDF_BYTES, content_type="application/pdf")
     client.post(URL, {**_data(), "cv": cv})

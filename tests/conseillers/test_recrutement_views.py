@@ -112,7 +112,7 @@ def test_extension_rupture_and_leave(client, structure, user):
             "type": "maternite",
             "date_debut": "2025-05-01",
             "date_fin": "2025-08-31",
-            "justificatif": SimpleUploadedFile("certificat.pdf", PDF_BYTES),
+            "justificatif": SimpleUploadedFile("certificat.pdf", PDF_BYTES, "application/pdf"),
         },
     )
     assert response.status_code == 302
@@ -123,7 +123,7 @@ def test_extension_rupture_and_leave(client, structure, user):
             "type": "maladie",
             "date_debut": "2025-08-01",
             "date_fin": "2025-09-30",
-            "justificatif": SimpleUploadedFile("arret.pdf", PDF_BYTES),
+            "justificatif": SimpleUploadedFile("arret.pdf", PDF_BYTES, "application/pdf"),
         },
     )
     assert "chevauche un congé déjà déclaré" in response.content.decode()

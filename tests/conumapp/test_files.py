@@ -51,6 +51,34 @@ def test_a_non_pdf_renamed_pdf_is_refused_whatever_the_browser_says():
     ]
 
 
+@pytest.mark.parametrize(
+    ("content", "declared"),
+    [(PDF, "application/pdf"), (PDF, "application/x-pdf"), (PDF, "application/octet-stream"), (PDF, ""),
+     (JPEG, "image/jpeg"), (JPEG, "image/pjpeg"), (PNG, "image/png"), (PNG, "IMAGE/PNG")],
+)  # fmt: skip
+def test_usual_declared_content_types_are_accepted(content, declared):
+    assert validate_upload(upload("fichier", content, declared))
+
+
+@pytest.mark.parametrize(
+    ("content", "declared"),
+    [(PDF, "text/plain"), (PDF, "text/html"), (PDF, "image/png"), (PNG, "application/pdf"),
+     (JPEG, "image/svg+xml")],
+)  # fmt: skip
+def test_a_declared_content_type_naming_another_kind_is_refused(content, declared):
+    with pytest.raises(ValidationError) as error:
+        validate_upload(upload("fichier", content, declared))
+    assert error.value.code == "bad_declared_type"
+    assert error.value.messages == [
+        "Le type de fichier annoncé par votre navigateur ne correspond pas à un PDF, JPEG ou PNG : "
+        "déposez un fichier au format PDF, JPEG ou PNG."
+    ]
+
+
+def test_a_stored_file_has_no_declared_type_and_is_checked_by_content():
+    assert validate_upload(ContentFile(PDF, name="a.pdf")) == "pdf"
+
+
 def test_a_png_is_refused_where_only_pdf_is_allowed():
     with pytest.raises(ValidationError, match="PDF"):
         validate_upload(upload("contrat.pdf", PNG), allowed=("pdf",))
