@@ -7,7 +7,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
@@ -32,6 +31,7 @@ from .models import (
     ProlongationAValider,
     RecrutementAValider,
     RuptureATraiter,
+    compte_conseillers,
 )
 from .resources import CandidatImportResource, ConseillerResource, MiseEnRelationResource, RuptureResource
 
@@ -234,12 +234,7 @@ class RecrutementAValiderAdmin(_QueueAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(
-                occupants=Count(
-                    "structure__mises_en_relation",
-                    filter=Q(structure__mises_en_relation__statut__in=S.en_poste()),
-                )
-            )
+            .annotate(occupants=compte_conseillers("structure__mises_en_relation__", S.en_poste()))
         )
 
     @admin.display(description="postes pourvus / accordés")

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -140,6 +140,10 @@ class MiseEnRelationQuerySet(models.QuerySet):
     def occupant_poste(self):
         return self.filter(statut__in=MiseEnRelationStatut.occupant_poste())
 
+    def nombre_conseillers(self) -> int:
+        """How many posts these recruitments hold: see :func:`compte_conseillers`."""
+        return self.aggregate(nombre=compte_conseillers())["nombre"]
+
     def en_poste(self):
         return self.filter(statut__in=MiseEnRelationStatut.en_poste())
 
@@ -162,6 +166,19 @@ class MiseEnRelationQuerySet(models.QuerySet):
                 ]
             )
         )
+
+
+def compte_conseillers(chemin: str = "", statuts=None) -> Count:
+    """The quota rule: posts are counted in distinct advisors, not in recruitments.
+
+    A renewal in progress keeps the old contract ``finalisee`` next to the new one
+    ``renouvellement_initiee``: one advisor on one post, counted once. ``chemin`` is the path to
+    the recruitments from the model being annotated (e.g. ``"structure__mises_en_relation__"``),
+    ``statuts`` restricts them (e.g. ``MiseEnRelationStatut.en_poste()``). Used by the services
+    (declaring and validating a recruitment, free posts) and the back office's quota column.
+    """
+    condition = Q(**{f"{chemin}statut__in": statuts}) if statuts is not None else None
+    return Count(f"{chemin}conseiller", filter=condition, distinct=True)
 
 
 class MiseEnRelation(models.Model):

@@ -79,10 +79,12 @@ def _emails_membres(structure_id: int) -> list[str]:
 
 
 def _occupants(structure_id: int, *, exclude_pk: int | None = None) -> int:
+    """Posts of the structure held or being filled (recruitments declared, validated, under
+    rupture or renewal), in distinct advisors (``compte_conseillers``)."""
     qs = MiseEnRelation.objects.filter(structure_id=structure_id).occupant_poste()
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
-    return qs.count()
+    return qs.nombre_conseillers()
 
 
 def _poste_occuper(structure: Structure, poste_id: int | None) -> Poste:

@@ -172,7 +172,7 @@ def recrutement_valider(*, mise_en_relation: MiseEnRelation, by) -> MiseEnRelati
             raise DomainError("Le contrat est incomplet (type, dates ou salaire manquant).")
         if structure.statut != StructureStatut.VALIDATION_COSELEC:
             raise DomainError("La structure n'est pas validée : le recrutement ne peut pas être validé.")
-        en_poste = MiseEnRelation.objects.filter(structure=structure).en_poste().count()
+        en_poste = MiseEnRelation.objects.filter(structure=structure).en_poste().nombre_conseillers()
         if en_poste >= structure.nombre_postes_accordes:
             raise DomainError(
                 f"Le quota de la structure est atteint ({structure.nombre_postes_accordes} poste(s)) : "

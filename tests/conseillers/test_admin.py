@@ -83,6 +83,18 @@ def test_recrutement_queue_confirm_then_cancel(client, op):
     assert response.context["cl"].result_count == 0  # left the queue
 
 
+def test_recrutement_queue_quota_counts_a_pending_renewal_once(client, op):
+    structure = StructureFactory(nombre_postes_accordes=2)
+    ancienne = en_poste(structure)
+    mise_en_relation(
+        structure, ancienne.conseiller, S.RENOUVELLEMENT_INITIEE, poste=ancienne.poste, renouvelle=ancienne
+    )
+    mer = mise_en_relation(structure, ConseillerFactory(), S.RECRUTEE)
+    response = client.get(reverse("admin:conseillers_recrutementavalider_changelist"))
+    (row,) = response.context["cl"].result_list
+    assert row.pk == mer.pk and response.context["cl"].model_admin.quota(row) == "1 / 2"
+
+
 def test_rupture_queue_missing_documents_then_validate(client, op):
     structure = StructureFactory()
     mer = en_poste(structure)

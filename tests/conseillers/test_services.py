@@ -121,6 +121,46 @@ def test_contrat_declarer_refused_beyond_quota(structure, member):
         services.contrat_declarer(mise_en_relation=mer, by=member, **CDD)
 
 
+def _renouvellement_en_cours(structure):
+    """An advisor in post whose contract is being renewed: the old recruitment stays
+    ``finalisee``, the new one is ``renouvellement_initiee`` (as the conventions renewal does)."""
+    ancienne = en_poste(structure)
+    return mise_en_relation(
+        structure,
+        ancienne.conseiller,
+        S.RENOUVELLEMENT_INITIEE,
+        poste=ancienne.poste,
+        renouvelle=ancienne,
+        type_contrat=TypeContrat.CDI,
+        date_fin=None,
+    )
+
+
+def test_a_pending_renewal_counts_its_advisor_once_against_the_quota():
+    structure = StructureFactory(nombre_postes_accordes=2)
+    member = membre(structure)
+    _renouvellement_en_cours(structure)
+    assert services._occupants(structure.pk) == 1
+    mer = mise_en_relation(structure, ConseillerFactory())
+    services.contrat_declarer(mise_en_relation=mer, by=member, **CDD)  # the vacant post
+    services.recrutement_valider(mise_en_relation=mer, by=operateur())
+    mer.refresh_from_db()
+    assert mer.statut == S.FINALISEE and mer.poste.etat == PosteEtat.OCCUPE
+    assert services._occupants(structure.pk) == 2
+    de_trop = mise_en_relation(structure, ConseillerFactory())
+    with pytest.raises(DomainError, match=r"autant de recrutements que de postes accordés \(2\)"):
+        services.contrat_declarer(mise_en_relation=de_trop, by=member, **CDD)
+
+
+def test_validation_counts_a_pending_renewal_once_against_the_quota():
+    structure = StructureFactory(nombre_postes_accordes=2)
+    _renouvellement_en_cours(structure)
+    mer = mise_en_relation(structure, ConseillerFactory(), S.RECRUTEE)
+    services.recrutement_valider(mise_en_relation=mer, by=operateur())
+    mer.refresh_from_db()
+    assert mer.statut == S.FINALISEE
+
+
 def test_contrat_declarer_refused_when_not_preselected(structure, member):
     mer = mise_en_relation(structure, ConseillerFactory(), S.NOUVELLE)
     with pytest.raises(DomainError, match="Seul un candidat présélectionné"):
