@@ -29,6 +29,9 @@ listed as formless):
   .csv/.xlsx, binary, NUL bytes, Latin-1, empty, over-long cell, truncated zip; an XLSX zip
   bomb (> 100 MB inflated, < 2 MB sent) refused before parsing. Formation results import
   (upload and confirmation) and legacy CRA import (admin upload and ``import_cra`` command).
+* ``test_allauth`` — the account pages (django-allauth): login, sign-up, password reset, change
+  and set, re-authentication, email addresses, TOTP activation and the login's code step; each
+  test signs in its own users (rate limits and axes' lockout never reach the others).
 * ``test_admin`` — the add form of every project model in the back office (hostile values
   derived from the admin's form), and the change lists' search and filters.
 * ``test_inventory`` — the formless views (buttons, GET filters, exports, statistics, open

@@ -20,6 +20,7 @@ from .hostile import (
     assert_french,
     assert_no_payload,
 )
+from .test_allauth import COVERED as ACCOUNT_FORMS
 from .test_forms import COVERED as FORM_URLS
 
 pytestmark = pytest.mark.django_db
@@ -84,6 +85,32 @@ NO_FORM = {
     "donnees_ouvertes:lieux",
 }
 
+# Account pages (django-allauth, two-factor, ProConnect): test_allauth feeds ACCOUNT_FORMS hostile
+# values; the others take no form of their own, and why.
+ACCOUNT_PREFIXES = ("account_", "mfa_", "socialaccount_", "proconnect_")
+ACCOUNT_OTHER = {
+    "account_logout": "un bouton (jeton CSRF seul)",
+    "account_confirm_email": "un bouton, la clé est dans l'adresse",
+    "account_confirm_login_code": "connexion par code non activée (ACCOUNT_LOGIN_BY_CODE_ENABLED)",
+    "account_email_verification_sent": "page sans formulaire",
+    "account_inactive": "page sans formulaire",
+    "account_reset_password_done": "page sans formulaire",
+    "account_reset_password_from_key_done": "page sans formulaire",
+    "account_reset_password_from_key": "les champs de account_set_password, derrière la clé du courriel",
+    "mfa_index": "page sans formulaire",
+    "mfa_view_recovery_codes": "page sans formulaire",
+    "mfa_download_recovery_codes": "un téléchargement",
+    "mfa_deactivate_totp": "un bouton (jeton CSRF seul)",
+    "mfa_generate_recovery_codes": "un bouton (jeton CSRF seul)",
+    "mfa_reauthenticate": "le champ code de mfa_authenticate",
+    "socialaccount_connections": "liste des comptes ProConnect liés (boutons)",
+    "socialaccount_login_cancelled": "page sans formulaire",
+    "socialaccount_login_error": "page sans formulaire",
+    "socialaccount_signup": "étape d'une connexion ProConnect (tests/conumapp/test_proconnect.py)",
+    "proconnect_login": "redirection OIDC",
+    "proconnect_callback": "retour OIDC (tests/conumapp/test_security_proconnect.py)",
+}
+
 # Admin pages beyond Django's own (imports, confirmations): covered by test_imports / test_admin.
 ADMIN_CUSTOM_COVERED = {
     "structures_structure_import",
@@ -120,6 +147,14 @@ def test_every_project_url_is_covered_or_listed_as_formless():
     missing = names - FORM_URLS - NO_FORM
     assert not missing, f"Formulaires sans test de saisie hostile (tests/badinput) : {sorted(missing)}"
     stale = (FORM_URLS | NO_FORM) - names
+    assert not stale, f"URL disparues, à retirer de l'inventaire : {sorted(stale)}"
+
+
+def test_every_account_page_is_covered_or_listed():
+    names = {name for name in _names(get_resolver().url_patterns) if name.startswith(ACCOUNT_PREFIXES)}
+    missing = names - ACCOUNT_FORMS - set(ACCOUNT_OTHER)
+    assert not missing, f"Pages de compte sans test de saisie hostile (tests/badinput) : {sorted(missing)}"
+    stale = (ACCOUNT_FORMS | set(ACCOUNT_OTHER)) - names
     assert not stale, f"URL disparues, à retirer de l'inventaire : {sorted(stale)}"
 
 
