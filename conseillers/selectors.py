@@ -20,6 +20,7 @@ from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sq
 
 from conumapp.models import Departement
 from conumapp.territories import EARTH_RADIUS_KM, bounding_box, communes_for_postcode
+from structures.enums import StructureStatut
 from structures.models import Structure
 
 from .enums import DistanceMax, MiseEnRelationStatut
@@ -122,16 +123,22 @@ def candidats_pour(structure: Structure, filtres: Filtres | None = None) -> Quer
 
 
 def structure_peut_voir(structure: Structure, conseiller_id: int) -> bool:
-    """The structure may see this candidate: within reach now, or already linked to it."""
-    return (
-        MiseEnRelation.objects.filter(structure=structure, conseiller_id=conseiller_id).exists()
-        or candidats_pour(structure).filter(pk=conseiller_id).exists()
-    )
+    """The structure may see this candidate: already linked to it by a mise en relation, or
+    validated (the only structures that may recruit) with the candidate within reach now.
+
+    The one scoping rule of a candidate for a structure (detail page, pipeline actions, CV).
+    """
+    if MiseEnRelation.objects.filter(structure=structure, conseiller_id=conseiller_id).exists():
+        return True
+    if structure.statut != StructureStatut.VALIDATION_COSELEC:
+        return False
+    return candidats_pour(structure).filter(pk=conseiller_id).exists()
 
 
 def peut_voir_candidat(user, conseiller: Conseiller) -> bool:
-    """Candidate itself, operators and structures that can see the candidate (``visible_to`` or reach)."""
+    """Candidate itself, operators and structures that can see the candidate (``visible_to``, or
+    :func:`structure_peut_voir` for one of the user's structures)."""
     if Conseiller.objects.visible_to(user).filter(pk=conseiller.pk).exists():
         return True
-    structures = Structure.objects.of_member(user).validees().select_related("commune")
-    return any(candidats_pour(structure).filter(pk=conseiller.pk).exists() for structure in structures)
+    structures = Structure.objects.of_member(user).select_related("commune")
+    return any(structure_peut_voir(structure, conseiller.pk) for structure in structures)

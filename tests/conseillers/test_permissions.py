@@ -198,3 +198,26 @@ def test_guessed_ids_404(client, monde):
     assert (
         client.get(reverse("conseillers:candidat", args=[monde["structure"].pk, loin.pk])).status_code == 404
     )
+
+
+@pytest.mark.parametrize("statut", ["CREEE", "EXAMEN_COMPLEMENTAIRE_COSELEC", "REFUS_COSELEC", "ABANDON"])
+def test_non_validated_structure_cannot_open_a_guessed_candidate(client, monde, statut):
+    """A structure not validated cannot recruit: a candidate within reach, never linked to it,
+    stays hidden (detail page with email and phone, CV, preselection), whatever the id."""
+    structure = StructureFactory(non_validee=True, statut=statut)
+    client.force_login(membre(structure))
+    candidat = monde["candidat"]
+    assert client.get(reverse("conseillers:candidat", args=[structure.pk, candidat.pk])).status_code == 404
+    assert client.get(reverse("conseillers:cv", args=[candidat.pk])).status_code == 404
+    response = client.post(reverse("conseillers:preselectionner", args=[structure.pk, candidat.pk]))
+    assert response.status_code == 404
+    assert not candidat.mises_en_relation.filter(structure=structure).exists()
+
+
+def test_structure_no_longer_validated_still_sees_the_candidates_it_is_linked_to(client, monde):
+    structure = monde["structure"]
+    structure.statut = "ABANDON"
+    structure.save(update_fields=["statut"])
+    client.force_login(monde["users"]["membre"])
+    url = reverse("conseillers:candidat", args=[structure.pk, monde["candidat"].pk])
+    assert client.get(url).status_code == 200
