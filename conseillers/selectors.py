@@ -122,15 +122,29 @@ def candidats_pour(structure: Structure, filtres: Filtres | None = None) -> Quer
     return qs.annotate(statut_structure=Subquery(statut)).order_by("distance", "pk")
 
 
+def postes_libres(structure: Structure) -> int:
+    """Granted posts neither held nor being filled: the quota rule of ``contrat_declarer``
+    (recruitments declared, validated, under rupture or renewal; distinct advisors, see
+    ``compte_conseillers``). A declared recruitment awaiting validation takes its post."""
+    occupes = MiseEnRelation.objects.filter(structure=structure).occupant_poste().nombre_conseillers()
+    return max(0, structure.nombre_postes_accordes - occupes)
+
+
+def structure_recrute(structure: Structure) -> bool:
+    """A validated structure with at least one free post: it may browse and pick candidates."""
+    return structure.statut == StructureStatut.VALIDATION_COSELEC and postes_libres(structure) > 0
+
+
 def structure_peut_voir(structure: Structure, conseiller_id: int) -> bool:
     """The structure may see this candidate: already linked to it by a mise en relation, or
-    validated (the only structures that may recruit) with the candidate within reach now.
+    recruiting (validated, with a free post: :func:`structure_recrute`) with the candidate
+    within reach now.
 
     The one scoping rule of a candidate for a structure (detail page, pipeline actions, CV).
     """
     if MiseEnRelation.objects.filter(structure=structure, conseiller_id=conseiller_id).exists():
         return True
-    if structure.statut != StructureStatut.VALIDATION_COSELEC:
+    if not structure_recrute(structure):
         return False
     return candidats_pour(structure).filter(pk=conseiller_id).exists()
 

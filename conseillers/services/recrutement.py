@@ -37,8 +37,21 @@ def _structure_recrutant(structure: Structure) -> None:
         raise DomainError("Votre structure n'est pas validée : elle ne peut pas recruter.")
 
 
+def _poste_libre(structure: Structure) -> None:
+    """Same rule as the candidates page (``selectors.postes_libres``): no free post, no new pick."""
+    from ..selectors import postes_libres
+
+    if postes_libres(structure) <= 0:
+        raise DomainError(
+            f"Tous les postes accordés à votre structure ({structure.nombre_postes_accordes}) sont pourvus "
+            "ou en cours de recrutement : vous ne pouvez pas présélectionner de nouveau candidat."
+        )
+
+
 def mise_en_relation_ouvrir(*, structure: Structure, conseiller: Conseiller, by) -> MiseEnRelation:
-    """The structure's current (``nouvelle``/``interessee``/``nonInteressee``) link with a candidate."""
+    """The structure's current (``nouvelle``/``interessee``/``nonInteressee``) link with a candidate.
+
+    A new link needs a free post (a link already opened is returned as it is)."""
     from ..selectors import candidats_pour
 
     _require_member(by, structure.pk)
@@ -48,6 +61,7 @@ def mise_en_relation_ouvrir(*, structure: Structure, conseiller: Conseiller, by)
     ).first()
     if existing:
         return existing
+    _poste_libre(structure)
     if not candidats_pour(structure).filter(pk=conseiller.pk).exists():
         raise DomainError("Ce candidat n'est pas disponible pour votre structure.")
     mer = MiseEnRelation(structure=structure, conseiller=conseiller, statut=S.NOUVELLE)
@@ -68,6 +82,8 @@ def _decider(*, structure, conseiller, by, statut) -> MiseEnRelation:
         mer = _lock_mer(mise_en_relation_ouvrir(structure=structure, conseiller=conseiller, by=by))
         if mer.statut not in (S.NOUVELLE, S.INTERESSEE, S.NON_INTERESSEE) or mer.statut == statut:
             raise DomainError(f"Cette candidature est déjà au statut « {mer.get_statut_display()} ».")
+        if statut == S.INTERESSEE:
+            _poste_libre(structure)
         mer.statut = statut
         _save(mer, by)
     return mer

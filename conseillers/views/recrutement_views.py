@@ -12,13 +12,14 @@ from django.views.decorators.http import require_POST
 from conumapp import permissions
 from conumapp.files import serve_private_file
 from conumapp.services import DomainError
+from structures.enums import StructureStatut
 from structures.models import Structure
 
 from .. import services
 from ..enums import MiseEnRelationStatut
 from ..forms import CongeForm, ContratForm, FiltresForm, ProlongationForm, RuptureForm
 from ..models import Conge, Conseiller, MiseEnRelation
-from ..selectors import Filtres, candidats_pour, structure_peut_voir
+from ..selectors import Filtres, candidats_pour, postes_libres, structure_peut_voir
 
 PAR_PAGE = 20
 
@@ -33,11 +34,9 @@ def candidats(request, structure_pk):
     structure = _ma_structure(request, structure_pk)
     form = FiltresForm(request.GET or None)
     filtres = Filtres(**form.cleaned_data) if form.is_bound and form.is_valid() else Filtres()
-    qs = (
-        candidats_pour(structure, filtres)
-        if structure.statut == "VALIDATION_COSELEC"
-        else Conseiller.objects.none()
-    )
+    validee = structure.statut == StructureStatut.VALIDATION_COSELEC
+    libres = postes_libres(structure) if validee else 0
+    qs = candidats_pour(structure, filtres) if libres else Conseiller.objects.none()
     page = Paginator(qs.select_related("commune"), PAR_PAGE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
@@ -47,7 +46,8 @@ def candidats(request, structure_pk):
         {
             "title": f"Candidats près de {structure.nom}",
             "structure": structure,
-            "validee": structure.statut == "VALIDATION_COSELEC",
+            "validee": validee,
+            "postes_libres": libres,
             "form": form,
             "page": page,
             "params": params.urlencode(),

@@ -157,6 +157,24 @@ def test_missing_documents_shown_on_the_structures_pages(client, structure, user
         assert "Lettre de démission signée" in page, url
 
 
+def test_no_candidates_when_every_post_is_filled(client, structure, user):
+    """Two posts: one advisor in post, one recruitment awaiting validation (it takes its post)."""
+    candidat = ConseillerFactory()
+    url = reverse("conseillers:candidats", args=[structure.pk])
+    assert client.get(url).context["page"].paginator.count == 1
+    en_poste(structure)
+    mise_en_relation(structure, ConseillerFactory(), S.RECRUTEE)
+    response = client.get(url)
+    page = response.content.decode()
+    assert response.status_code == 200 and response.context["page"].paginator.count == 0
+    assert "Aucun poste libre" in page and "Tous les postes accordés à votre structure (2)" in page
+    assert candidat.nom not in page
+    detail = reverse("conseillers:candidat", args=[structure.pk, candidat.pk])
+    assert client.get(detail).status_code == 404
+    response = client.post(reverse("conseillers:preselectionner", args=[structure.pk, candidat.pk]))
+    assert response.status_code == 404 and not MiseEnRelation.objects.filter(conseiller=candidat).exists()
+
+
 def test_prefecture_reads_but_cannot_act(client, structure):
     mer = en_poste(structure)
     client.force_login(prefecture("69"))

@@ -1,5 +1,6 @@
 """Every pipeline transition: allowed, and refused with a French message."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -159,6 +160,42 @@ def test_validation_counts_a_pending_renewal_once_against_the_quota():
     services.recrutement_valider(mise_en_relation=mer, by=operateur())
     mer.refresh_from_db()
     assert mer.statut == S.FINALISEE
+
+
+FULL = re.escape("Tous les postes accordés à votre structure (1) sont pourvus ou en cours de recrutement")
+
+
+def test_no_new_candidate_when_every_post_is_filled(structure, member):
+    en_poste(structure)
+    candidat = ConseillerFactory()
+    with pytest.raises(DomainError, match=FULL):
+        services.mise_en_relation_ouvrir(structure=structure, conseiller=candidat, by=member)
+    with pytest.raises(DomainError, match=FULL):
+        services.preselectionner(structure=structure, conseiller=candidat, by=member)
+    assert not MiseEnRelation.objects.filter(conseiller=candidat).exists()
+
+
+def test_a_pending_recruitment_takes_the_last_free_post(structure, member):
+    """Same rule as the quota of ``contrat_declarer``: a declared recruitment holds its post
+    until it is cancelled."""
+    declare = mise_en_relation(structure, ConseillerFactory(), S.RECRUTEE)
+    deja_lie = mise_en_relation(structure, ConseillerFactory(), S.NOUVELLE)
+    with pytest.raises(DomainError, match=FULL):
+        services.preselectionner(structure=structure, conseiller=ConseillerFactory(), by=member)
+    with pytest.raises(DomainError, match=FULL):
+        services.preselectionner(structure=structure, conseiller=deja_lie.conseiller, by=member)
+    services.ecarter(structure=structure, conseiller=deja_lie.conseiller, by=member)  # still allowed
+    services.recrutement_annuler(mise_en_relation=declare, by=member)
+    mer = services.preselectionner(structure=structure, conseiller=ConseillerFactory(), by=member)
+    assert mer.statut == S.INTERESSEE
+
+
+def test_a_pending_renewal_leaves_the_other_post_free():
+    structure = StructureFactory(nombre_postes_accordes=2)
+    member = membre(structure)
+    _renouvellement_en_cours(structure)
+    mer = services.preselectionner(structure=structure, conseiller=ConseillerFactory(), by=member)
+    assert mer.statut == S.INTERESSEE
 
 
 def test_contrat_declarer_refused_when_not_preselected(structure, member):
