@@ -289,6 +289,13 @@ def _strict_templates(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_candidature_rate_limit(settings):
+    """The matrix sends the public structure application once per role (more than the per-IP
+    limit allows from the test client's one address); the limit is tested in tests/structures."""
+    settings.STRUCTURES_CANDIDATURE_RATE = (10**6, 3600)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     from django.core.cache import cache
 

@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
-from ._base import ALL, ONLY, POST_ONLY, Case, E, Url, _pk, _profil, pdf
+from ._base import ALL, ONLY, POST_ONLY, ROLES, Case, E, Url, _pk, _profil, pdf
+
+
+def _candidature_conseiller(w):
+    """A valid sign-up (new address, postcode of side A, a real PDF as CV)."""
+    return {
+        "email": "nouvelle.candidate@example.fr", "password1": "un-mot-de-passe-long",
+        "password2": "un-mot-de-passe-long", "prenom": "Nina", "nom": "Nouvelle", "telephone": "0601020304",
+        "code_postal": "69001", "disponible": "on", "date_disponibilite": "2026-01-05", "distance_max": "40",
+        "situation": "demandeur_emploi", "pix_niveau": "", "cv": pdf("cv.pdf"),
+    }  # fmt: skip
+
 
 # fmt: off
 CONSEILLERS: dict[str, Url] = {
     # --- conseillers --------------------------------------------------------------------------
     "conseillers:candidature": Url(
-        Case("-", get=E(200, candidat=302, conseiller=302, autre_conseiller=302)),
-        note="Formulaire public : l'envoi est testé dans tests/conseillers.",
+        Case("-", get=E(200, candidat=302, conseiller=302, autre_conseiller=302),
+             post=E(302), data=_candidature_conseiller,
+             writers={r for r in ROLES if r not in ("candidat", "conseiller", "autre_conseiller")}),
+        note="Formulaire public : tout visiteur crée un compte de candidat (nouvelle adresse, jamais "
+             "connecté d'office) ; qui a déjà un profil de candidat ou de conseiller est renvoyé "
+             "vers son profil sans rien écrire. Détails testés dans tests/conseillers.",
     ),
     "conseillers:profil": Url(
         Case("-", get=ONLY("candidat", "conseiller", "autre_conseiller"),

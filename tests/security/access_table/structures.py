@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
-from ._base import _SEES_A, _SEES_B, ONLY, POST_ONLY, PUBLIC, Case, E, Url, _pk, _structure
+from datetime import timedelta
+
+from ._base import _SEES_A, _SEES_B, ONLY, POST_ONLY, PUBLIC, ROLES, TODAY, Case, E, Url, _pk, _structure
+
+
+def _candidature_structure(w):
+    """A valid application: new SIRET and contact address, postcode of side A, start in 10 days."""
+    from tests.structures.factories import valid_siret
+
+    return {
+        "siret": valid_siret(4242), "ridet": "", "nom": "Mairie candidate", "type": "COMMUNE",
+        "adresse": "1 place de la Comédie", "code_postal": "69001", "contact_prenom": "Claire",
+        "contact_nom": "Dupont", "contact_fonction": "Directrice", "contact_telephone": "0472000000",
+        "contact_email": "claire.candidate@mairie.example.fr", "password": "un-mot-de-passe-long",
+        "nombre_conseillers_souhaites": "2", "date_debut_mission": (TODAY() + timedelta(days=10)).isoformat(),
+        "motivation": "Accompagner les habitants dans leurs démarches en ligne.", "zrr": "", "qpv": "on",
+        "label_france_services": "on", "grand_reseau": "", "engagement_confirme": "on", "site_web": "",
+    }  # fmt: skip
+
 
 # fmt: off
 STRUCTURES: dict[str, Url] = {
     # --- structures ---------------------------------------------------------------------------
     "structures:candidature": Url(
-        Case("-", get=PUBLIC),
-        note="Formulaire public (limité par IP) : l'envoi est testé dans tests/structures.",
+        Case("-", get=PUBLIC, post=E(302), data=_candidature_structure, writers=set(ROLES)),
+        note="Formulaire public (limité par IP, limite levée pour la matrice dans conftest) : toute "
+             "personne, connectée ou non, dépose une candidature avec un nouveau compte de contact. "
+             "Détails testés dans tests/structures.",
     ),
     "structures:candidature_merci": Url(Case("-", get=PUBLIC)),
     "structures:ma_structure": Url(Case("-", get=ONLY("membre", "autre_membre", ok=302))),
