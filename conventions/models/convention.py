@@ -1,8 +1,4 @@
-"""Conventions and subsidies: rate table (barème), conventions, amendments, tranches, credit notes,
-documents, renewals.
-
-Statuses are owned by ``conventions.services``: never set them by hand.
-"""
+"""Conventions, amendments, tranches and credit notes."""
 
 from __future__ import annotations
 
@@ -12,117 +8,26 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from conumapp import permissions
-from conumapp.files import PrivateFileField
 from structures.models import Membre, Structure
 
-from .enums import (
+from ..enums import (
     AvenantType,
     ConventionEtat,
     ConventionStatut,
     DossierDsEtat,
     DossierDsType,
-    MotifNonInteresse,
-    Nature,
     Phase,
-    PieceStatut,
-    PieceType,
-    ReconventionnementStatut,
     RegleTranches,
     TrancheStatut,
 )
-
-MONEY = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
-ZERO = Decimal("0.00")
-
-
-def _money_sum(field, **filters):
-    return Coalesce(
-        Sum(field, filter=Q(**filters) if filters else None), ZERO, output_field=models.DecimalField()
-    )
-
-
-def _structure_scope(user, prefix: str) -> Q | None:
-    """Q on ``<prefix>`` (a structure lookup) for the structures a user may read, or None for all."""
-    if permissions.is_operateur(user):
-        return None
-    condition = Q(**{f"{prefix}__in": Membre.objects.filter(user=user).values("structure_id")})
-    if departements := permissions.prefecture_departements(user):
-        condition |= Q(**{f"{prefix}__departement_id__in": departements})
-    if regions := permissions.hub_regions(user):
-        condition |= Q(**{f"{prefix}__region_id__in": regions})
-    return condition
-
-
-def parse_echeances(text: str) -> list[int]:
-    """« 1,6,12 » → [1, 6, 12] (months after signature); ValueError on a non-number."""
-    return [int(part) for part in text.replace(" ", "").split(",") if part]
-
-
-class Bareme(models.Model):
-    """A rate table line: amounts per post per year for a wave/phase and a kind of structure."""
-
-    code = models.SlugField("code", max_length=40, unique=True)
-    libelle = models.CharField("libellé", max_length=200)
-    phase = models.PositiveSmallIntegerField("phase", choices=Phase.choices)
-    nature = models.CharField("nature de la structure", max_length=10, choices=Nature.choices)
-    montant_annee_1 = models.DecimalField("montant par poste, année 1 (€)", **MONEY)
-    montant_annee_2 = models.DecimalField("montant par poste, année 2 (€)", default=ZERO, **MONEY)
-    montant_annee_3 = models.DecimalField("montant par poste, année 3 (€)", default=ZERO, **MONEY)
-    bonus_annee_1 = models.DecimalField("bonus QPV/ZRR, année 1 (€)", default=ZERO, **MONEY)
-    bonus_annee_2 = models.DecimalField("bonus QPV/ZRR, année 2 (€)", default=ZERO, **MONEY)
-    bonus_annee_3 = models.DecimalField("bonus QPV/ZRR, année 3 (€)", default=ZERO, **MONEY)
-    duree_mois = models.PositiveSmallIntegerField(
-        "durée de la convention (mois)", validators=[MinValueValidator(1)]
-    )
-    regle_tranches = models.CharField("règle des tranches", max_length=20, choices=RegleTranches.choices)
-    echeances_mois = models.CharField(
-        "échéances (mois après signature)",
-        max_length=100,
-        blank=True,
-        help_text="Pour la règle « échéances » : mois séparés par des virgules, par exemple « 1,6,12 ».",
-    )
-    prorata = models.BooleanField(
-        "ajuster au prorata des mois pourvus",
-        default=True,
-        help_text="Chaque tranche est ajustée au prorata des mois avec un conseiller en poste sur la période écoulée.",
-    )
-    actif = models.BooleanField("utilisé pour les nouvelles conventions", default=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = "barème"
-        verbose_name_plural = "barèmes"
-        ordering = ["phase", "nature"]
-
-    def __str__(self):
-        return self.libelle
-
-    def clean(self):
-        if self.regle_tranches == RegleTranches.ECHEANCES:
-            try:
-                offsets = self.offsets()
-            except ValueError:
-                offsets = []
-            if not offsets:
-                raise ValidationError(
-                    {"echeances_mois": "Indiquez au moins une échéance, en mois (ex. « 1,6,12 »)."}
-                )
-
-    def offsets(self) -> list[int]:
-        return parse_echeances(self.echeances_mois)
-
-    def montants(self) -> list[Decimal]:
-        return [self.montant_annee_1, self.montant_annee_2, self.montant_annee_3]
-
-    def bonus(self) -> list[Decimal]:
-        return [self.bonus_annee_1, self.bonus_annee_2, self.bonus_annee_3]
+from ._commun import MONEY, ZERO, _money_sum, _structure_scope, parse_echeances
+from .bareme import Bareme
 
 
 class ConventionQuerySet(models.QuerySet):
@@ -291,7 +196,7 @@ class Convention(models.Model):
         }
 
     def peut_etre_renouvelee(self, today=None) -> bool:
-        from .calculs import add_months
+        from ..calculs import add_months
 
         today = today or timezone.localdate()
         return (
@@ -408,117 +313,3 @@ class Avoir(models.Model):
 
     def __str__(self):
         return f"Avoir de {self.montant} € — {self.convention}"
-
-
-class PieceQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Documents: the structure's members and operators only (not prefectures)."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if permissions.is_operateur(user):
-            return self
-        return self.filter(structure__in=Membre.objects.filter(user=user).values("structure_id"))
-
-    def acceptees(self):
-        return self.filter(statut=PieceStatut.ACCEPTEE)
-
-
-class PieceJustificative(models.Model):
-    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="pieces_justificatives")
-    convention = models.ForeignKey(
-        Convention, on_delete=models.CASCADE, null=True, blank=True, related_name="pieces"
-    )
-    poste = models.ForeignKey(
-        "structures.Poste", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    type = models.CharField("type de pièce", max_length=30, choices=PieceType.choices)
-    fichier = PrivateFileField("fichier", prefix="conventions/pieces")
-    nom_fichier = models.CharField("nom d'origine", max_length=255)
-    valide_du = models.DateField("valable du", null=True, blank=True)
-    valide_au = models.DateField("valable au", null=True, blank=True)
-    statut = models.CharField(
-        "statut", max_length=10, choices=PieceStatut.choices, default=PieceStatut.DEPOSEE
-    )
-    motif_refus = models.TextField("motif du refus", blank=True)
-    deposee_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    deposee_le = models.DateTimeField(default=timezone.now)
-    verifiee_par = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    verifiee_le = models.DateTimeField(null=True, blank=True)
-
-    history = HistoricalRecords(excluded_fields=["fichier"])
-    objects = PieceQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "pièce justificative"
-        verbose_name_plural = "pièces justificatives"
-        ordering = ["-deposee_le"]
-
-    def __str__(self):
-        return f"{self.get_type_display()} — {self.structure}"
-
-
-class ReconventionnementQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(convention__in=Convention.objects.visible_to(user))
-
-    def en_attente(self):
-        return self.filter(statut=ReconventionnementStatut.INITIE)
-
-
-class Reconventionnement(models.Model):
-    convention = models.OneToOneField(Convention, on_delete=models.CASCADE, related_name="reconventionnement")
-    statut = models.CharField("statut", max_length=15, choices=ReconventionnementStatut.choices)
-    ds_numero = models.CharField("numéro de dossier Démarches Simplifiées", max_length=20, blank=True)
-    motif_non_interesse = models.CharField(
-        "motif", max_length=40, choices=MotifNonInteresse.choices, blank=True
-    )
-    nombre_postes = models.PositiveSmallIntegerField("postes demandés", default=0)
-    initie_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    initie_le = models.DateTimeField(default=timezone.now)
-    valide_par = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    valide_le = models.DateTimeField(null=True, blank=True)
-
-    history = HistoricalRecords()
-    objects = ReconventionnementQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "reconventionnement"
-        verbose_name_plural = "reconventionnements"
-        ordering = ["-initie_le"]
-
-    def __str__(self):
-        return f"Reconventionnement ({self.get_statut_display()}) — {self.convention}"
-
-
-class ReconventionnementConseiller(models.Model):
-    """An advisor whose contract is renewed, with the new contract declared by the structure.
-
-    ``mise_en_relation_id`` refers to conseillers.MiseEnRelation without a foreign key: conventions
-    sits below conseillers in the layering; the renewal handler resolves it.
-    """
-
-    reconventionnement = models.ForeignKey(
-        Reconventionnement, on_delete=models.CASCADE, related_name="lignes"
-    )
-    mise_en_relation_id = models.PositiveIntegerField("recrutement renouvelé (identifiant)")
-    conseiller_nom = models.CharField("conseiller", max_length=200)
-    type_contrat = models.CharField("nouveau contrat", max_length=30)
-    date_debut = models.DateField("début du nouveau contrat")
-    date_fin = models.DateField("fin du nouveau contrat", null=True, blank=True)
-    nouvelle_mise_en_relation_id = models.PositiveIntegerField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = "conseiller renouvelé"
-        verbose_name_plural = "conseillers renouvelés"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["reconventionnement", "mise_en_relation_id"], name="reconv_ligne_unique"
-            )
-        ]
-
-    def __str__(self):
-        return self.conseiller_nom
