@@ -1,18 +1,85 @@
 """Helpers for the fault tests: a second database connection that holds row locks (to stop a
-worker at a known point of its task), and private Redis servers that can be stopped and started."""
+worker at a known point of its task), and private Redis servers that can be stopped and started.
+
+Most tests here are transactional: each one ends with a flush of every table. A test whose
+service is missing is skipped (failed with REQUIRE_SERVICES=1) *before* its fixtures run, so it
+flushes nothing; after a module whose tests ran, the reference data (territories, barèmes...) is
+loaded back, so that tests running later in the same process find it."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
 import time
 from contextlib import contextmanager
+from types import SimpleNamespace
 
 import pytest
-from django.db import connection
+from django.conf import settings
+from django.db import connection, connections
 
-from tests.conftest import service_unavailable
+from tests.conftest import _data_migrations, service_unavailable
+
+# --- Missing services: skip before any fixture (no flush) -------------------------------------
+
+
+def _redis_url_unreachable() -> str:
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        return "ce test a besoin de Redis (REDIS_URL)"
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as error:
+        return f"Redis injoignable : {error}"
+    return ""
+
+
+def pytest_runtest_setup(item):
+    """Runs before the item's fixtures: ``transactional_db`` (set up first, by pytest-django's
+    marker) would otherwise flush the database on its way out of a skipped test. The checks are
+    those of tests/conftest.py's ``postgres_only`` and ``redis_url`` and of ``private_redis``:
+    marker ``postgres``: PostgreSQL; marker ``redis``: a ``redis-server`` to start for tests
+    using ``private_redis``, the REDIS_URL server for the others (``celery_worker`` asks for it
+    while the test runs)."""
+    if item.get_closest_marker("postgres") and settings.DATABASES["default"]["ENGINE"] != (
+        "django.db.backends.postgresql"
+    ):
+        service_unavailable("ce test a besoin de PostgreSQL (DATABASE_URL)")
+    fixtures = getattr(item, "fixturenames", ())
+    if item.get_closest_marker("redis") and "private_redis" in fixtures:
+        if not shutil.which("redis-server"):
+            service_unavailable("ce test a besoin de redis-server")
+    elif item.get_closest_marker("redis") or "redis_url" in fixtures:
+        if reason := _redis_url_unreachable():
+            service_unavailable(reason)
+
+
+# --- Reference data back after the flushes ---------------------------------------------------
+
+
+def restore_reference_data() -> None:
+    """Rows created by the Conum apps' data migrations (all idempotent), if a flush removed them
+    (the same as tests/conftest.py's ``reference_data`` fixture)."""
+    from django.apps import apps
+
+    from conumapp.models import Region
+
+    if Region.objects.exists():
+        return
+    schema_editor = SimpleNamespace(connection=connections["default"])
+    for _key, code in _data_migrations():
+        code(apps, schema_editor)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _reference_data_after_module(django_db_setup, django_db_blocker):
+    yield
+    with django_db_blocker.unblock():
+        restore_reference_data()
 
 
 @contextmanager
