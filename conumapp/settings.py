@@ -136,9 +136,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache -------------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Django's RedisCache that answers as an empty cache while Redis is unreachable (short
+    # timeouts, one warning): a Redis outage does not break requests (conumapp/cache.py).
+    CACHES = {"default": {"BACKEND": "conumapp.cache.ResilientRedisCache", "LOCATION": REDIS_URL}}
     # Sessions are read from Redis (written through to the database, which stays the reference):
-    # one SQL query less on every authenticated request.
+    # one SQL query less on every authenticated request; from the database alone while Redis is down.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

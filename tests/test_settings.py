@@ -96,6 +96,35 @@ def test_database_is_sqlite_by_default_and_postgresql_with_database_url(tmp_path
     )
 
 
+def test_with_redis_url_the_cache_survives_redis_being_down(tmp_path):
+    """REDIS_URL puts the cache and the sessions' copies in Redis, through the backend that
+    answers as an empty cache when Redis does not (conumapp/cache.py; tests/faults/)."""
+    code = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        "from django.core.cache import caches; cache = caches['default']; "
+        "print(json.dumps([type(cache).__module__ + '.' + type(cache).__name__, settings.SESSION_ENGINE, "
+        "cache.get('cle', 'absente'), cache.add('cle', 1)]))"
+    )
+    env = _clean_env(
+        DJANGO_SETTINGS_MODULE="conumapp.settings",
+        SQLITE_PATH=str(tmp_path / "db.sqlite3"),
+        STATIC_ROOT=str(tmp_path / "static"),
+        CELERY_BROKER_DIR=str(tmp_path / "celery"),
+        REDIS_URL="redis://127.0.0.1:1/0",  # nothing listens on port 1
+    )
+    result = _run(["-c", code], env)
+    assert result.returncode == 0, result.stderr
+    import json
+
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == [
+        "conumapp.cache.ResilientRedisCache",
+        "django.contrib.sessions.backends.cached_db",
+        "absente",
+        True,
+    ]
+    assert "cache: Redis unreachable (ConnectionError during get)" in result.stderr
+
+
 # --- Documentation of the environment never drifts --------------------------------------------
 
 
