@@ -1,13 +1,18 @@
 """A database error in the middle of an import (a PostgreSQL trigger that fails on the Nth row,
-no mocking) leaves nothing partial: all-or-nothing imports write nothing, the CRA legacy import
-(transactional batches) keeps whole batches only and a re-run ends as one clean import."""
+no mocking) leaves nothing partial: all-or-nothing imports (structures, candidates, training)
+write nothing, the CRA legacy import (transactional batches) keeps whole batches only and a
+re-run ends as one clean import."""
 
 from contextlib import contextmanager
 
 import pytest
+import tablib
 from django.db import DatabaseError, connection
 
 from conseillers.models import Conseiller
+from conseillers.resources import CandidatImportResource
+from conumapp.enums import Role
+from conumapp.models import Habilitation, User
 from cra.importer import import_lines
 from cra.models import Cra
 from formation.models import FormationInitiale
@@ -58,6 +63,30 @@ def test_structures_import_rolls_back_entirely(postgres_only):
     # The same file imports cleanly once the database is back.
     result = StructureImportResource().import_data(dataset, dry_run=False)
     assert not result.has_errors() and Structure.objects.count() == before + 5
+
+
+def test_candidate_import_rolls_back_entirely(postgres_only, reference_data):
+    from tests.cra.factories import commune
+
+    commune()  # Lyon, postcodes 69001 and 69002
+    emails = [f"candidat{i}@exemple.fr" for i in range(4)]
+    dataset = tablib.Dataset(
+        headers=["email", "prenom", "nom", "code_postal", "disponible", "distance_max", "situation"]
+    )
+    for i, email in enumerate(emails):
+        dataset.append([email, "Camille", f"Martin{i}", "69001", "1", "40", "demandeur_emploi"])
+    # The third candidate fails: the first two, their accounts and roles were already written.
+    with failing_insert("conseillers_conseiller", 3):
+        result = CandidatImportResource().import_data(dataset, dry_run=False)
+    assert result.has_errors() and not result.has_validation_errors()
+    assert not Conseiller.objects.exists()
+    assert not User.objects.filter(email__in=emails).exists()
+    assert not Habilitation.objects.filter(role=Role.CANDIDAT).exists()
+    # The same file imports cleanly once the database is back.
+    result = CandidatImportResource().import_data(dataset, dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert sorted(Conseiller.objects.values_list("user__email", flat=True)) == emails
+    assert Habilitation.objects.filter(role=Role.CANDIDAT, user__email__in=emails).count() == 4
 
 
 def test_training_import_writes_nothing_when_the_database_fails(postgres_only):
