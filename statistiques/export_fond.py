@@ -23,14 +23,50 @@ from .export_selection import selection
 logger = logging.getLogger(__name__)
 
 
+RELANCE_APRES = timedelta(minutes=10)  # a waiting export older than this is queued again
+
+
 def export_demander(*, user, format: str, parametres: str):
     """Record the request and start the task after commit (call inside a transaction)."""
     from .models import ExportCra
-    from .tasks import exporter_cras
 
     job = ExportCra.objects.create(user=user, format=format, parametres=parametres)
-    transaction.on_commit(lambda: exporter_cras.delay(job.pk))
+    transaction.on_commit(lambda: lancer(job.pk))
     return job
+
+
+def lancer(export_id: int) -> None:
+    """Hand the export to a worker. If the broker is down, the request still succeeds: the
+    periodic ``relancer_exports`` queues the export once the broker is back."""
+    from kombu.exceptions import OperationalError
+
+    from .tasks import exporter_cras
+
+    try:
+        exporter_cras.delay(export_id)
+    except (OperationalError, ConnectionError) as error:
+        logger.warning("export CRA %s : courtier injoignable (%s), relancé plus tard", export_id,
+                       type(error).__name__)  # fmt: skip
+
+
+def relancer_exports(*, now=None) -> int:
+    """Queue again the exports still waiting after ``RELANCE_APRES`` (their task was never
+    queued: broker down at the request) and those whose claim has expired (worker lost).
+    Safe to run twice: ``executer_export`` claims each export once and never emails twice."""
+    from django.db.models import Q
+
+    from .models import ExportCra
+
+    now = now or timezone.now()
+    ids = list(
+        ExportCra.objects.filter(
+            Q(statut=ExportCra.Statut.EN_ATTENTE, created_at__lt=now - RELANCE_APRES)
+            | Q(statut=ExportCra.Statut.EN_COURS, started_at__lt=now - CLAIM_TIMEOUT)
+        ).values_list("pk", flat=True)
+    )
+    for export_id in ids:
+        lancer(export_id)
+    return len(ids)
 
 
 def executer_export(export_id: int) -> str:

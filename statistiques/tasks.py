@@ -9,6 +9,10 @@ PERIODIC_TASKS: dict[str, dict] = {
         "task": "statistiques.tasks.rafraichir_cumuls",
         "crontab": {"minute": "*"},
     },
+    "Statistiques : relance des exports de CRA restés en attente": {
+        "task": "statistiques.tasks.relancer_exports_cras",
+        "crontab": {"minute": "*/10"},
+    },
     "Statistiques : suppression des exports de CRA de plus de 7 jours": {
         "task": "statistiques.tasks.purger_exports_cras",
         "crontab": {"minute": "30", "hour": "3"},
@@ -22,6 +26,14 @@ def exporter_cras(export_id: int) -> str:
     from .export_fond import executer_export
 
     return executer_export(export_id)
+
+
+@shared_task
+def relancer_exports_cras() -> int:
+    """Queue again the CRA exports left waiting (broker down at the request, worker lost)."""
+    from .export_fond import relancer_exports
+
+    return relancer_exports()
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
