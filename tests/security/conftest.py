@@ -202,6 +202,8 @@ def build_world() -> World:
     w.users["autre_conseiller"] = w.conseiller_b.user
     w.users["membre"] = w.membre_a
     w.users["autre_membre"] = w.membre_b
+    # A member of side A's structure still applying (CREEE, not validated): it may not recruit.
+    w.users["membre_non_valide"] = membre(w.candidature_a, UserFactory(last_name="ZZAMembreNonValide"))
     prefecture = UserFactory(last_name="Prefecture69")
     grant_role(prefecture, Role.PREFECTURE, departement=structure_a.departement)
     w.users["prefecture"] = prefecture

@@ -10,7 +10,8 @@ Roles (``ROLES``, users built in ``tests/security/conftest.py``)
 -----------------------------------------------------------------
 ``anonyme``; ``candidat`` (a candidate near structure A); ``conseiller`` (advisor in post at A);
 ``autre_conseiller`` (advisor in post at B); ``membre`` (member of structure A);
-``autre_membre`` (member of B); ``prefecture`` (département of A, 69); ``autre_prefecture``
+``autre_membre`` (member of B); ``membre_non_valide`` (member of ``candidature_a``, a structure
+of side A still applying: not validated, it may not recruit); ``prefecture`` (département of A, 69); ``autre_prefecture``
 (département of B, 75); ``coordinateur`` (coordinates A's advisor; no territory); ``hub``
 (région of A, 84); ``grand_reseau`` (A's network); ``operateur`` (staff, the back office).
 A is in Rhône (69, région 84), B in Paris (75, région 11): two départements, two régions.

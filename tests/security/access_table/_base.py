@@ -18,6 +18,7 @@ ROLES = (
     "autre_conseiller",
     "membre",
     "autre_membre",
+    "membre_non_valide",
     "prefecture",
     "autre_prefecture",
     "coordinateur",
@@ -27,7 +28,16 @@ ROLES = (
 )
 # Which side's data each role may see; the other side's marker must never reach it.
 SIDES = {
-    "A": {"candidat", "conseiller", "membre", "prefecture", "coordinateur", "hub", "grand_reseau"},
+    "A": {
+        "candidat",
+        "conseiller",
+        "membre",
+        "membre_non_valide",
+        "prefecture",
+        "coordinateur",
+        "hub",
+        "grand_reseau",
+    },
     "B": {"autre_conseiller", "autre_membre", "autre_prefecture"},
 }
 MARKERS = {"A": "ZZA", "B": "ZZB"}
@@ -159,7 +169,9 @@ def _lieu_data(w, side):
 
 # Statistics (STATS-EXPORT): steering for operators and prefectures; CRA rows for these roles.
 _PILOTAGE = E(403, anonyme=LOGIN, prefecture=200, autre_prefecture=200, operateur=200)
-_LIGNES_CRA = ("conseiller", "autre_conseiller", "membre", "autre_membre", "coordinateur", "operateur")
+_LIGNES_CRA = (
+    "conseiller", "autre_conseiller", "membre", "autre_membre", "membre_non_valide", "coordinateur", "operateur",
+)  # fmt: skip
 
 
 def _export_cra(side):

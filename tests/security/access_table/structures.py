@@ -32,7 +32,7 @@ STRUCTURES: dict[str, Url] = {
              "Détails testés dans tests/structures.",
     ),
     "structures:candidature_merci": Url(Case("-", get=PUBLIC)),
-    "structures:ma_structure": Url(Case("-", get=ONLY("membre", "autre_membre", ok=302))),
+    "structures:ma_structure": Url(Case("-", get=ONLY("membre", "autre_membre", "membre_non_valide", ok=302))),
     "structures:detail": Url(
         Case("A", _structure("a"), get=ONLY("membre", "prefecture", "hub", "grand_reseau", "operateur")),
         Case("B", _structure("b"), get=ONLY("autre_membre", "autre_prefecture", "operateur")),
