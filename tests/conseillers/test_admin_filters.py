@@ -169,3 +169,27 @@ def test_coordinator_filter_offers_each_coordinator(client, world):
     # An unknown value is refused like any wrong filter parameter (Django's "?e=1"), not a 500.
     response = client.get(reverse("admin:conseillers_conseiller_changelist"), {"coordonne": "x"})
     assert response.status_code == 302 and response["Location"].endswith("?e=1")
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({}, {"Lyonnais", "Grenoblois"}),
+        ({"structure__departement__code__exact": "38"}, {"Grenoblois"}),
+        ({"type_contrat__exact": TypeContrat.CDD}, {"Lyonnais"}),
+        ({"q": "Mairie de Grenoble"}, {"Grenoblois"}),
+    ],
+    ids=str,
+)
+def test_recruitments_queue_filters_and_search(client, params, expected):
+    client.force_login(operateur())
+    mise_en_relation(StructureFactory(nom="Mairie de Lyon"), ConseillerFactory(nom="Lyonnais"), S.RECRUTEE)
+    mise_en_relation(
+        StructureFactory(nom="Mairie de Grenoble", a_grenoble=True),
+        ConseillerFactory(nom="Grenoblois", a_grenoble=True),
+        S.RECRUTEE,
+        type_contrat=TypeContrat.CDI,
+        date_fin=None,
+    )
+    mise_en_relation(StructureFactory(), ConseillerFactory(nom="Preselectionne"), S.INTERESSEE)  # not queued
+    assert _noms(client, "recrutementavalider", params) == expected
