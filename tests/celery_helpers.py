@@ -119,7 +119,9 @@ def start_worker(
         "PYTHONUNBUFFERED": "1",
         **database_env(),
     }
-    client = Celery(f"conum-test-client-{queue}")
+    # Not the current app: the project's shared tasks (``task.delay`` in the code under test) must
+    # keep resolving to conumapp.celery.app, eager in tests, not to this client's broker.
+    client = Celery(f"conum-test-client-{queue}", set_as_current=False)
     client_conf = {
         "task_default_queue": queue,
         "task_serializer": "json",
