@@ -10,6 +10,9 @@ import logging
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.core.exceptions import ValidationError
+
+EMAIL_MAX_LENGTH = 254  # allauth's EmailAddress.email and the user's email column
 
 logger = logging.getLogger(__name__)
 
@@ -19,6 +22,17 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request):
         return True
+
+    def clean_email(self, email):
+        """Every account form (sign-up, "add an address") goes through here: an address longer
+        than the column would otherwise reach the database (a 500 on PostgreSQL)."""
+        email = super().clean_email(email)
+        if len(email) > EMAIL_MAX_LENGTH:
+            raise ValidationError(
+                f"L'adresse électronique ne peut pas dépasser {EMAIL_MAX_LENGTH} caractères.",
+                code="max_length",
+            )
+        return email
 
     def get_logout_redirect_url(self, request):
         """After a ProConnect login, logging out goes through ProConnect's end-session

@@ -260,3 +260,24 @@ def test_password_reset_for_unknown_address_reveals_nothing(client):
 
     assert response.status_code == 302
     assert response["Location"] == reverse("account_reset_password_done")
+
+
+def test_an_address_longer_than_the_column_is_refused_in_french(client, verified_user):
+    """Sign-up and "add an address" share the adapter's check: on PostgreSQL a 255-character
+    address reached the database (a 500); SQLite stored it silently."""
+    client.force_login(verified_user)
+    trop_longue = "a" * 244 + "@exemple.fr"  # 254 + 1 characters
+    assert len(trop_longue) == 255
+    response = client.post(reverse("account_email"), {"action_add": "", "email": trop_longue})
+    assert response.status_code == 200
+    assert "ne peut pas dépasser 254 caractères" in response.content.decode()
+    assert not EmailAddress.objects.filter(email=trop_longue).exists()
+
+    client.logout()
+    response = client.post(reverse("account_signup"), {
+        "email": trop_longue, "password1": "mot-de-passe-solide-2026", "password2": "mot-de-passe-solide-2026",
+    })  # fmt: skip
+    assert response.status_code == 200
+    assert "ne peut pas dépasser 254 caractères" in response.content.decode()
+    assert trop_longue in response.content.decode()  # what was typed is kept
+    assert not get_user_model().objects.filter(email=trop_longue).exists()
