@@ -27,7 +27,9 @@ class SafeAutocompleteSelect(AutocompleteSelect):
     def optgroups(self, name, value, attr=None):
         remote = self.field.remote_field
         target = remote.model._meta.get_field(getattr(remote, "field_name", None) or "pk")
-        low, high = connections[self.db or "default"].ops.integer_field_range(target.get_internal_type())
+        low = high = None
+        if isinstance(target, models.IntegerField):  # auto and big auto fields included
+            low, high = connections[self.db or "default"].ops.integer_field_range(target.get_internal_type())
         readable = []
         for item in value:
             try:
