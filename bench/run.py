@@ -267,6 +267,26 @@ machine au moment de la mesure.
     BENCH_CRAS=10000000 DATABASE_URL=... make bench                                 # 10 millions
     LOAD_USERS=100 LOAD_SECONDS=300 DATABASE_URL=... make load                      # charge mixte
 
+Variables d'environnement (toutes facultatives) :
+
+| variable | défaut | rôle |
+| --- | --- | --- |
+| `BENCH_CRAS` | 1 000 000 | taille du jeu de données (seuls les CRA manquants sont ajoutés) |
+| `BENCH_SKIP` | vide | étapes à sauter, séparées par des virgules : `stats`, `export`, `filing`, `candidats`, `import` |
+| `BENCH_RUNS` | 30 | répétitions à chaud des mesures de statistiques |
+| `BENCH_BUDGET` | 20 | secondes au plus par mesure de statistiques |
+| `BENCH_EXPORT_ROWS` | min(N, 1 000 000) | lignes de l'export mesuré |
+| `BENCH_FILING_CLIENTS` / `BENCH_FILING_SECONDS` | 50 / 30 | clients et durée de la saisie de CRA |
+| `BENCH_WORKERS` | 4 | workers gunicorn de la saisie |
+| `BENCH_CANDIDATS` | 50 000 | candidats de la recherche (base de travail) |
+| `BENCH_IMPORT_ROWS` | 1 000 000 | lignes de l'import historique (base de travail) |
+| `BENCH_REBUILD` | vide | `1` : reconstruire les cumuls même sans nouvelle migration |
+| `BENCH_NO_DOC` | vide | `1` : ne pas réécrire ce fichier |
+| `LOAD_USERS` / `LOAD_SECONDS` | 100 / 300 | `make load` : utilisateurs simultanés et durée |
+| `LOAD_THINK` | 1,0 | `make load` : temps de réflexion moyen (s) |
+| `LOAD_WORKERS` | 4 | `make load` : workers gunicorn |
+| `LOAD_SEED` | l'heure | `make load` : graine du tirage des utilisateurs |
+
 `make bench` refuse SQLite. Le jeu de données (`bench/dataset.py`) est construit par COPY :
 3 000 structures sur tous les départements (pondérées par la population), 4 000 conseillers en
 poste, N CRA sur 24 mois (jours ouvrés, creux d'août et de Noël, croissance), ~80 % individuels,
