@@ -19,7 +19,9 @@ After a failure the cache stops calling Redis for ``RETRY_AFTER_SECONDS`` (then 
 and the connection and read timeouts are short (``DEFAULT_OPTIONS``): an unreachable Redis
 costs milliseconds per request, not seconds. One WARNING is logged per outage and process
 (the error's class and the operation, never a key: keys may hold an IP address), one INFO
-when Redis answers again.
+when Redis answers again. On that first answer the sessions' cached copies are deleted before
+anything is read (``_forget_sessions``): a Redis that comes back with its data must not revive
+a session closed, or change a session edited, during the outage.
 """
 
 from __future__ import annotations
@@ -72,6 +74,8 @@ class ResilientRedisCache(RedisCache):
         if not self.available:
             return fallback
         try:
+            if health.down:
+                self._forget_sessions()  # first call since the outage (and a connectivity test)
             result = method(*args)
         except UNREACHABLE as error:
             health.retry_at = time.monotonic() + RETRY_AFTER_SECONDS
@@ -89,6 +93,22 @@ class ResilientRedisCache(RedisCache):
             health.down = False
             logger.info("cache: Redis reachable again")
         return result
+
+    def _forget_sessions(self) -> None:
+        """Delete the sessions' cached copies: during the outage sessions changed in the database
+        only (a logout deleted its row, a login rotated its key), and a Redis that comes back
+        with its data would otherwise serve the old copies (a logged-out session valid again)."""
+        from django.contrib.sessions.backends.cached_db import KEY_PREFIX
+
+        client = self._cache.get_client(write=True)
+        batch = []
+        for key in client.scan_iter(match=f"*{KEY_PREFIX}*", count=1000):
+            batch.append(key)
+            if len(batch) == 1000:
+                client.delete(*batch)
+                batch.clear()
+        if batch:
+            client.delete(*batch)
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._call("add", True, super().add, key, value, timeout, version)

@@ -222,3 +222,37 @@ def test_public_candidature_form_works_without_redis(client, dead_redis):
     response = client.post(reverse("structures:candidature"), {"nom": "Mairie"})
     assert response.status_code == 200
     assert response.context["form"].errors
+
+
+@pytest.mark.django_db
+@pytest.mark.redis
+def test_a_session_closed_during_the_outage_stays_closed_when_redis_comes_back_with_its_data(
+    client, settings, private_redis, monkeypatch
+):
+    monkeypatch.setattr(resilient, "RETRY_AFTER_SECONDS", 0.2)
+    use_redis(settings, private_redis.url)
+    client.force_login(UserFactory())
+    session_key = client.session.session_key
+    assert client.get(reverse("home")).context["user"].is_authenticated
+    raw_key = f":1:{KEY_PREFIX}{session_key}"
+    server = redis.Redis.from_url(private_redis.url)
+    stale = server.get(raw_key)
+    assert stale  # the session's cached copy
+    server.close()
+
+    private_redis.stop()
+    assert client.get(reverse("home")).status_code == 200  # the cache notices the outage
+    client.post(reverse("account_logout"))  # the session row is deleted; the copy cannot be
+
+    private_redis.start()
+    server = redis.Redis.from_url(private_redis.url)
+    try:
+        server.set(raw_key, stale)  # Redis came back with its data (a network cut, not a restart)
+        time.sleep(0.3)  # past RETRY_AFTER_SECONDS: the next call reaches Redis again
+        client.cookies["sessionid"] = session_key  # whoever kept the old cookie
+        response = client.get(reverse("home"))
+        assert response.status_code == 200
+        assert not response.context["user"].is_authenticated
+        assert not server.exists(raw_key)
+    finally:
+        server.close()
