@@ -20,8 +20,10 @@ and the connection and read timeouts are short (``DEFAULT_OPTIONS``): an unreach
 costs milliseconds per request, not seconds. One WARNING is logged per outage and process
 (the error's class and the operation, never a key: keys may hold an IP address), one INFO
 when Redis answers again. On that first answer the sessions' cached copies are deleted before
-anything is read (``_forget_sessions``): a Redis that comes back with its data must not revive
-a session closed, or change a session edited, during the outage.
+anything is read (``_forget_sessions``), so that a Redis that comes back with its data does not
+revive a session closed (or undo a session edited) during the outage. The outage is known per
+process: a process that made no cache call during it does not flush (docs/environment.md says
+to flush by hand after an outage).
 """
 
 from __future__ import annotations
