@@ -85,7 +85,7 @@ class CoordinateurFilter(admin.SimpleListFilter):
             return queryset.filter(**{f"{coordinations}__isnull": False}).distinct()
         if value == "non":
             return queryset.filter(**{f"{coordinations}__isnull": True})
-        if value.isdigit() and len(value) <= 18:  # fits a database integer
+        if value.isascii() and value.isdigit() and len(value) <= 18:  # "²" is a digit for isdigit()
             return queryset.filter(**{f"{coordinations}__coordinateur_id": int(value)}).distinct()
         raise IncorrectLookupParameters("Coordinateur inconnu.")
 

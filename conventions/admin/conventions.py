@@ -49,7 +49,7 @@ class FinAvantFilter(admin.SimpleListFilter):
     def date_limite(self):
         """The last end date kept, or None when the value is neither a number of days nor a date."""
         value = (self.value() or "").strip()
-        if value.isdigit() and len(value) <= 5:
+        if value.isascii() and value.isdigit() and len(value) <= 5:  # "²" is a digit for isdigit()
             return timezone.localdate() + timedelta(days=int(value))
         try:
             return date.fromisoformat(value)

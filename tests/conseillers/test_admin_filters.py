@@ -174,8 +174,9 @@ def test_coordinator_filter_offers_each_coordinator(client, world):
     assert f"?coordonne={world.coord_1.pk}" in content and "Coordonné par Alex Coordo-Un" in content
     assert f"?coordonne={world.coord_2.pk}" in content
     # An unknown value is refused like any wrong filter parameter (Django's "?e=1"), not a 500.
-    response = client.get(reverse("admin:conseillers_conseiller_changelist"), {"coordonne": "x"})
-    assert response.status_code == 302 and response["Location"].endswith("?e=1")
+    for unknown in ("x", "²", "١٢"):  # "²" and Arabic-Indic digits pass str.isdigit()
+        response = client.get(reverse("admin:conseillers_conseiller_changelist"), {"coordonne": unknown})
+        assert response.status_code == 302 and response["Location"].endswith("?e=1")
 
 
 @pytest.mark.parametrize(

@@ -284,6 +284,7 @@ def test_convention_filters(client, op):
     }
     assert shown(fin_avant="30") == set()
     assert shown(fin_avant="pas-une-date") == {due.numero, later.numero, draft.numero}
+    assert shown(fin_avant="²") == {due.numero, later.numero, draft.numero}  # a digit for isdigit()
     page = client.get(url, {"fin_avant": due.date_fin.isoformat(), "q": "Commune"}).content.decode()
     assert f'name="fin_avant" value="{due.date_fin.isoformat()}"' in page
     assert '<input type="hidden" name="q" value="Commune">' in page

@@ -202,8 +202,16 @@ def build_world() -> World:
     w.users["autre_conseiller"] = w.conseiller_b.user
     w.users["membre"] = w.membre_a
     w.users["autre_membre"] = w.membre_b
-    # A member of side A's structure still applying (CREEE, not validated): it may not recruit.
-    w.users["membre_non_valide"] = membre(w.candidature_a, UserFactory(last_name="ZZAMembreNonValide"))
+    # Side C: a structure still applying (CREEE, not validated) near side A's candidate, and its
+    # member: it may not recruit, nor read side A's data (marker ZZC, see access_table.SIDES).
+    w.objects["candidature_c"] = StructureFactory(
+        nom="Candidature ZZC Mairie",
+        commune=commune("69266"),
+        code_postal="69100",
+        statut=StructureStatut.CREEE,
+        nombre_postes_accordes=0,
+    )
+    w.users["membre_non_valide"] = membre(w.candidature_c, UserFactory(last_name="ZZCMembreNonValide"))
     prefecture = UserFactory(last_name="Prefecture69")
     grant_role(prefecture, Role.PREFECTURE, departement=structure_a.departement)
     w.users["prefecture"] = prefecture

@@ -10,15 +10,17 @@ Roles (``ROLES``, users built in ``tests/security/conftest.py``)
 -----------------------------------------------------------------
 ``anonyme``; ``candidat`` (a candidate near structure A); ``conseiller`` (advisor in post at A);
 ``autre_conseiller`` (advisor in post at B); ``membre`` (member of structure A);
-``autre_membre`` (member of B); ``membre_non_valide`` (member of ``candidature_a``, a structure
-of side A still applying: not validated, it may not recruit); ``prefecture`` (département of A, 69); ``autre_prefecture``
+``autre_membre`` (member of B); ``membre_non_valide`` (side C: member of ``candidature_c``, a
+structure still applying in A's département: not validated, it may not recruit);
+``prefecture`` (département of A, 69); ``autre_prefecture``
 (département of B, 75); ``coordinateur`` (coordinates A's advisor; no territory); ``hub``
 (région of A, 84); ``grand_reseau`` (A's network); ``operateur`` (staff, the back office).
 A is in Rhône (69, région 84), B in Paris (75, région 11): two départements, two régions.
 
 The world (objects, by name: ``w.structure_a``, ``w.mer_a``, ``w.cra_b``, …) is documented
-in ``conftest.py``. Every visible datum of side A carries ``ZZA``, of side B ``ZZB``: any
-response to a role of ``SIDES["A"]`` containing ``ZZB`` (or the reverse) fails, including file
+in ``conftest.py``. Every visible datum of side A carries ``ZZA``, of side B ``ZZB``, of side C
+``ZZC``: any response to a role of one side containing another side's marker fails (except
+``ALSO_SEES``: the prefecture and the hub oversee side C's territory), including file
 downloads, PDFs (text extracted), spreadsheets and JSON.
 
 Format of an entry
@@ -60,6 +62,7 @@ from ._base import (
     _SEES_B,
     _STATS,
     ALL,
+    ALSO_SEES,
     LOGIN,
     MARKERS,
     ONLY,
@@ -82,6 +85,7 @@ from ._base import (
     _profil,
     _reconventionnement,
     _structure,
+    forbidden_markers,
     pdf,
     today_str,
 )
@@ -115,6 +119,8 @@ TABLE: dict[str, Url] = _merge(
 __all__ = [
     "ROLES",
     "SIDES",
+    "ALSO_SEES",
+    "forbidden_markers",
     "MARKERS",
     "LOGIN",
     "OUTCOMES",

@@ -26,21 +26,34 @@ ROLES = (
     "grand_reseau",
     "operateur",
 )
-# Which side's data each role may see; the other side's marker must never reach it.
+# Which side's data each role may see; every other side's marker must never reach it. Side C is
+# one structure still applying (not validated) in side A's département, with its own member.
 SIDES = {
     "A": {
         "candidat",
         "conseiller",
         "membre",
-        "membre_non_valide",
         "prefecture",
         "coordinateur",
         "hub",
         "grand_reseau",
     },
     "B": {"autre_conseiller", "autre_membre", "autre_prefecture"},
+    "C": {"membre_non_valide"},
 }
-MARKERS = {"A": "ZZA", "B": "ZZB"}
+MARKERS = {"A": "ZZA", "B": "ZZB", "C": "ZZC"}
+# Roles that oversee side C's territory (its département, its région) besides their own side.
+ALSO_SEES = {"prefecture": {"C"}, "hub": {"C"}}
+
+
+def forbidden_markers(role: str) -> list[str]:
+    """Markers that must never appear in a response to ``role`` (none for anonymous or operator)."""
+    sides = {side for side, roles in SIDES.items() if role in roles}
+    if not sides:
+        return []
+    allowed = sides | ALSO_SEES.get(role, set())
+    return [marker for side, marker in MARKERS.items() if side not in allowed]
+
 
 LOGIN = "login"
 OUTCOMES = {200, 302, 400, 401, 403, 404, 405, LOGIN}

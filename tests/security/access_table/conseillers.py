@@ -47,14 +47,14 @@ CONSEILLERS: dict[str, Url] = {
     "conseillers:candidats": Url(
         Case("A", lambda w: {"structure_pk": w.structure_a.pk}, get=ONLY("membre")),
         Case("B", lambda w: {"structure_pk": w.structure_b.pk}, get=ONLY("autre_membre")),
-        Case("non validée", lambda w: {"structure_pk": w.candidature_a.pk}, get=ONLY("membre_non_valide")),
+        Case("non validée", lambda w: {"structure_pk": w.candidature_c.pk}, get=ONLY("membre_non_valide")),
         note="Une structure non validée voit sa page, sans aucun candidat (message « Structure non validée »).",
     ),
     "conseillers:candidat": Url(
         Case("A", lambda w: {"structure_pk": w.structure_a.pk, "pk": w.candidat_a.pk}, get=ONLY("membre")),
         Case("B", lambda w: {"structure_pk": w.structure_b.pk, "pk": w.candidat_b.pk}, get=ONLY("autre_membre")),
         Case("A×B", lambda w: {"structure_pk": w.structure_a.pk, "pk": w.candidat_b.pk}, get=ONLY()),
-        Case("non validée", lambda w: {"structure_pk": w.candidature_a.pk, "pk": w.candidat_a.pk}, get=ONLY()),
+        Case("non validée", lambda w: {"structure_pk": w.candidature_c.pk, "pk": w.candidat_a.pk}, get=ONLY()),
         note="Une structure non validée ne voit pas un candidat proche par son identifiant deviné (404).",
     ),
     "conseillers:preselectionner": Url(
@@ -64,7 +64,7 @@ CONSEILLERS: dict[str, Url] = {
              post=ONLY(autre_membre=302), writers={"autre_membre"}),
         Case("A×B", lambda w: {"structure_pk": w.structure_a.pk, "pk": w.candidat_b.pk}, get=POST_ONLY,
              post=ONLY()),
-        Case("non validée", lambda w: {"structure_pk": w.candidature_a.pk, "pk": w.candidat_a.pk},
+        Case("non validée", lambda w: {"structure_pk": w.candidature_c.pk, "pk": w.candidat_a.pk},
              get=POST_ONLY, post=ONLY()),
     ),
     "conseillers:ecarter": Url(
