@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from conumapp import permissions
 from conumapp.storage import private_storage
-from structures.models import Membre, Structure
+from structures.models import Membre, Structure, est_membre
 
 from .enums import (
     ConseillerStatut,
@@ -252,7 +252,7 @@ class MiseEnRelation(models.Model):
 
     def get_abilities(self, user) -> dict[str, bool]:
         """What ``user`` may do on this recruitment (views, templates, admin). Services re-check."""
-        membre = Membre.objects.filter(structure_id=self.structure_id, user=user).exists()
+        membre = est_membre(user, self.structure_id)
         s = MiseEnRelationStatut
         return {
             "contrat": membre and self.statut == s.INTERESSEE,

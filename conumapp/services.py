@@ -17,3 +17,11 @@ class DomainError(Exception):
 
     def __str__(self):
         return self.message
+
+
+def require_operateur(user) -> None:
+    """The one "operators only" check of the services (the admin is staff-only anyway)."""
+    from .permissions import is_operateur
+
+    if not is_operateur(user):
+        raise DomainError("Seul un opérateur peut effectuer cette action.")

@@ -10,7 +10,7 @@ from django.utils import timezone
 from conseillers.models import Conseiller
 from conumapp import permissions
 from conumapp.services import DomainError
-from structures.models import Membre
+from structures.models import est_membre
 
 from . import eligibilite, notifications
 from .enums import (
@@ -37,7 +37,7 @@ def peut_agir_pour(acteur, conseiller: Conseiller, day: date | None = None) -> b
     if conseiller.user_id == acteur.pk:
         return True
     contrat = eligibilite.contrat_en_poste(conseiller, day)
-    return bool(contrat and Membre.objects.filter(structure_id=contrat.structure_id, user=acteur).exists())
+    return bool(contrat and est_membre(acteur, contrat.structure_id))
 
 
 # --- Registration ----------------------------------------------------------------------------
@@ -168,8 +168,7 @@ def enregistrer_presence(
 
 def justifier_absence(*, inscription: Inscription, acteur, motif: str, justificatif=None) -> Inscription:
     if not peut_agir_pour(acteur, inscription.conseiller) and not (
-        inscription.structure_id
-        and Membre.objects.filter(structure_id=inscription.structure_id, user=acteur).exists()
+        inscription.structure_id and est_membre(acteur, inscription.structure_id)
     ):
         raise DomainError("Vous ne pouvez pas justifier cette absence.")
     if not motif.strip():

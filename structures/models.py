@@ -179,6 +179,13 @@ class Membre(models.Model):
         return f"{self.user} — {self.structure}"
 
 
+def est_membre(user, structure) -> bool:
+    """The one membership check: does ``user`` act for ``structure`` (an instance or its id)?
+    Used by every app's services, abilities and views."""
+    structure_id = getattr(structure, "pk", structure)
+    return Membre.objects.filter(structure_id=structure_id, user=user).exists()
+
+
 def _invitation_token():
     return secrets.token_urlsafe(32)
 

@@ -13,9 +13,9 @@ from datetime import date
 from decimal import Decimal
 
 from conumapp import permissions
-from conumapp.services import DomainError
+from conumapp.services import DomainError, require_operateur
 from structures.enums import PosteEtat, PosteType
-from structures.models import Membre, Poste, Structure
+from structures.models import Membre, Poste, Structure, est_membre
 
 from ..enums import MiseEnRelationStatut
 from ..models import MiseEnRelation, ParametreSalaire
@@ -38,17 +38,12 @@ STATUTS_RECRUTE_UN_JOUR = [
 ]
 
 
-def _require_operator(user) -> None:
-    if not permissions.is_operateur(user):
-        raise DomainError("Seul un opérateur peut effectuer cette action.")
-
-
-def _is_member(user, structure_id: int) -> bool:
-    return Membre.objects.filter(structure_id=structure_id, user=user).exists()
+_require_operator = require_operateur
+_is_member = est_membre
 
 
 def _require_member(user, structure_id: int) -> None:
-    if not permissions.is_operateur(user) and not _is_member(user, structure_id):
+    if not permissions.is_operateur(user) and not est_membre(user, structure_id):
         raise DomainError("Vous n'êtes pas membre de cette structure.")
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from conumapp import permissions
-from structures.models import Membre, Structure
+from structures.models import Structure, est_membre
 
 from ..enums import (
     AvenantType,
@@ -186,7 +186,7 @@ class Convention(models.Model):
         return agg
 
     def get_abilities(self, user) -> dict[str, bool]:
-        member = Membre.objects.filter(structure_id=self.structure_id, user=user).exists()
+        member = est_membre(user, self.structure_id)
         operator = permissions.is_operateur(user)
         return {
             "pdf": member or operator,

@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 from conumapp import permissions
-from conumapp.services import DomainError
-from structures.models import Membre, Structure
+from conumapp.services import DomainError, require_operateur
+from structures.models import Structure, est_membre
 
 from ..models import Convention
 
-
-def _require_operator(user) -> None:
-    if not permissions.is_operateur(user):
-        raise DomainError("Seul un opérateur peut effectuer cette action.")
+_require_operator = require_operateur
 
 
 def _require_member(user, structure_id: int) -> None:
-    if (
-        not permissions.is_operateur(user)
-        and not Membre.objects.filter(structure_id=structure_id, user=user).exists()
-    ):
+    if not permissions.is_operateur(user) and not est_membre(user, structure_id):
         raise DomainError("Vous n'êtes pas membre de cette structure.")
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from conumapp import permissions
-from conumapp.services import DomainError
+from conumapp.services import DomainError, require_operateur
 
 from ..enums import StructureStatut
-from ..models import Membre, Structure
+from ..models import Structure, est_membre
 
 STATUTS_DECIDABLES = (
     StructureStatut.CREEE,
@@ -15,14 +15,7 @@ STATUTS_DECIDABLES = (
 )
 
 
-def _require_operator(user) -> None:
-    if not permissions.is_operateur(user):
-        raise DomainError("Seul un opérateur peut effectuer cette action.")
-
-
-def est_membre(user, structure: Structure) -> bool:
-    """The one membership check (services, views and templates' switches)."""
-    return Membre.objects.filter(structure=structure, user=user).exists()
+_require_operator = require_operateur
 
 
 def _require_member(user, structure: Structure) -> None:
