@@ -92,6 +92,8 @@ ACCOUNT_OTHER = {
     "account_logout": "un bouton (jeton CSRF seul)",
     "account_confirm_email": "un bouton, la clé est dans l'adresse",
     "account_confirm_login_code": "connexion par code non activée (ACCOUNT_LOGIN_BY_CODE_ENABLED)",
+    "account_request_reauthentication_code": "réauthentification par code non activée (allauth ≥ 65.22)",
+    "account_confirm_reauthentication_code": "réauthentification par code non activée (allauth ≥ 65.22)",
     "account_email_verification_sent": "page sans formulaire",
     "account_inactive": "page sans formulaire",
     "account_reset_password_done": "page sans formulaire",
