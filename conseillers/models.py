@@ -5,6 +5,8 @@ Statuses are owned by ``conseillers.services``: never set them by hand.
 
 from __future__ import annotations
 
+import functools
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -15,6 +17,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from conumapp import permissions
+from conumapp.sql import RequeteCompilee
 from conumapp.storage import private_storage
 from structures.models import Membre, Structure, est_membre
 
@@ -263,15 +266,29 @@ class MiseEnRelation(models.Model):
         }
 
 
+@functools.cache
+def _requete_employeur(fields: tuple[str, ...]) -> RequeteCompilee:
+    """The "employer on a date" query for ``fields``, compiled once (it runs at every CRA filing)."""
+
+    def contrats(conseiller_id, day):
+        return (
+            MiseEnRelation.objects.filter(conseiller_id=conseiller_id)
+            .employant_a(day)
+            .order_by("-date_debut", "-pk")
+            .values_list(*fields)[:1]
+        )
+
+    return RequeteCompilee(contrats, conseiller_id=-7_350_001, day=date(1901, 2, 3))
+
+
 def employeur_a(conseiller_id: int, day, *fields: str):
     """The contract employing the advisor on ``day`` (the latest started), as a tuple of
-    ``fields`` (default: the structure's id alone, not in a tuple), or None."""
-    contrats = (
-        MiseEnRelation.objects.filter(conseiller_id=conseiller_id).employant_a(day).order_by("-date_debut")
-    )
+    ``fields`` (default: the structure's id alone, not in a tuple), or None. ``fields`` are
+    ids, codes or texts (the row comes from the driver, without the ORM's converters)."""
+    row = _requete_employeur(fields or ("structure_id",)).ligne(conseiller_id=conseiller_id, day=day)
     if not fields:
-        return contrats.values_list("structure_id", flat=True).first()
-    return contrats.values_list(*fields).first()
+        return row[0] if row else None
+    return row
 
 
 def structure_employant(conseiller_id: int, day) -> int | None:

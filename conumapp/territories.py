@@ -18,10 +18,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import IntegrityError, models, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, models, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
 
 from .models import CodePostal, Commune, Departement
+from .sql import RequeteCompilee
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 EARTH_RADIUS_KM = 6371.0088
@@ -58,6 +59,19 @@ def clean_postcode(code: str) -> str:
 
 
 # --- Postcodes -------------------------------------------------------------------------------
+
+
+_COMMUNE_CHAMPS = ("code_insee", "nom", "codes_postaux")
+_COMMUNE = RequeteCompilee(
+    lambda code: Commune.objects.filter(pk=code).order_by().values_list(*_COMMUNE_CHAMPS)[:1], code="§code§"
+)
+
+
+def commune_par_code(code: str) -> Commune | None:
+    """The commune of an INSEE code, with its name and postcodes (the other fields load on
+    access). Compiled once (conumapp.sql): the CRA form checks its commune at every filing."""
+    row = _COMMUNE.ligne(code=code)
+    return Commune.from_db(DEFAULT_DB_ALIAS, _COMMUNE_CHAMPS, row) if row else None
 
 
 def communes_for_postcode(code: str) -> models.QuerySet[Commune]:
