@@ -7,3 +7,6 @@ class ConumappConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401
+        from .history import cache_history_managers
+
+        cache_history_managers()
