@@ -118,6 +118,16 @@ if env.str("DATABASE_URL", default=""):
     DATABASES = {"default": env.db("DATABASE_URL")}
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if "postgresql" in DATABASES["default"]["ENGINE"]:
+        # Server-side parameter binding and prepared statements: psycopg prepares the statements
+        # a connection runs often (from the 5th run), so PostgreSQL parses and plans them once
+        # per connection instead of at every request (the CRA filing hot path:
+        # docs/performance.md). DB_PREPARED_STATEMENTS=0 turns this off (a transaction-pooling
+        # pgbouncer in front of PostgreSQL does not keep prepared statements).
+        if env.bool("DB_PREPARED_STATEMENTS", default=True):
+            options = DATABASES["default"].setdefault("OPTIONS", {})
+            options.setdefault("server_side_binding", True)
+            options.setdefault("prepare_threshold", 5)
 else:
     Path(SQLITE_PATH).parent.mkdir(parents=True, exist_ok=True)
     DATABASES = {
