@@ -34,9 +34,16 @@ _CLE_ACTIVITE = ("date", "conseiller_id", "structure_id", "departement_code", "r
 
 def marquer(cles) -> None:
     """Mark (day, département) keys dirty (in the caller's transaction)."""
-    rows = {(jour, dep or "") for jour, dep in cles if jour is not None}
+    rows = {(jour, dep or "", False) for jour, dep in cles if jour is not None}
     if rows:
-        CleSale.objects.bulk_create([CleSale(jour=jour, departement_code=dep) for jour, dep in rows])
+        # Plain SQL: this runs at every CRA filing (the hot path of make bench), and the ORM's
+        # INSERT compilation cost more than the statement itself.
+        table = connection.ops.quote_name(CleSale._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {table} (jour, departement_code, en_cours) VALUES (%s, %s, %s)",  # noqa: S608
+                sorted(rows),
+            )
 
 
 # --- signals ---------------------------------------------------------------------------------
