@@ -8,10 +8,14 @@ class CraConfig(AppConfig):
     def ready(self):
         from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
         from django.db.models.functions import Coalesce
+        from django.db.models.signals import pre_save
 
         from conseillers.resources import register_export_columns
 
+        from .historique import ecrire_la_saisie
         from .models import Cra
+
+        pre_save.connect(ecrire_la_saisie, sender=Cra, dispatch_uid="cra_historique_de_la_saisie")
 
         # The advisors' export shows each advisor's number of (not deleted) CRAs, in one subquery.
         nombre = (

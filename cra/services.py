@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import Max, Min
 from django.dispatch import Signal
 from django.utils import timezone
@@ -15,6 +15,7 @@ from conseillers.enums import MiseEnRelationStatut
 from conseillers.models import Conge, Conseiller, MiseEnRelation, employeur_a, structure_employant
 from conumapp.notifications import notify
 from conumapp.services import DomainError
+from conumapp.sql import RequeteCompilee
 from structures.models import Membre
 
 from .models import AlerteInactivite, Cra
@@ -45,10 +46,19 @@ class DoublonPossible(DomainError):
         self.existing = existing
 
 
+_CONSEILLER_DU_COMPTE = RequeteCompilee(
+    lambda user_id: Conseiller.objects.filter(user_id=user_id).order_by().values_list("pk")[:1],
+    user_id=-7_350_201,
+)
+
+
 def conseiller_of(user) -> Conseiller | None:
+    """The user's advisor record, its id loaded (the other fields load on access): the CRA
+    pages only filter on it. Compiled once (conumapp.sql): it runs at every filing."""
     if not getattr(user, "is_authenticated", False):
         return None
-    return Conseiller.objects.filter(user=user).first()
+    row = _CONSEILLER_DU_COMPTE.ligne(user_id=user.pk)
+    return Conseiller.from_db(DEFAULT_DB_ALIAS, ["id", "user_id"], (row[0], user.pk)) if row else None
 
 
 def debut_contrat(conseiller: Conseiller) -> date | None:
@@ -95,23 +105,46 @@ def _validate(cra: Cra) -> None:
         raise DomainError(" ".join(error.messages), code="invalide") from error
 
 
-def doublon_recent(cra: Cra, now=None) -> Cra | None:
-    since = (now or timezone.now()) - timedelta(minutes=DOUBLON_MINUTES)
-    return (
-        Cra.objects.actifs()
-        .filter(
-            conseiller_id=cra.conseiller_id,
-            created_at__gte=since,
-            date=cra.date,
-            type=cra.type,
-            duree=cra.duree,
-            thematiques=cra.thematiques,
-            type_lieu=cra.type_lieu,
-            commune_code=cra.commune_code,
-        )
-        .exclude(pk=cra.pk)
-        .first()
+def doublons_recents(cra: Cra, now=None, *, since=None):
+    """The advisor's CRAs identical to ``cra`` (date, type, duration, themes, place) filed less
+    than ``DOUBLON_MINUTES`` before ``now`` (or since ``since``), ``cra`` itself excepted."""
+    since = since or (now or timezone.now()) - timedelta(minutes=DOUBLON_MINUTES)
+    queryset = Cra.objects.actifs().filter(
+        conseiller_id=cra.conseiller_id,
+        created_at__gte=since,
+        date=cra.date,
+        type=cra.type,
+        duree=cra.duree,
+        thematiques=cra.thematiques,
+        type_lieu=cra.type_lieu,
+        commune_code=cra.commune_code,
     )
+    return queryset.exclude(pk=cra.pk) if cra.pk else queryset
+
+
+# The filing's lock and duplicate check, compiled once per process (conumapp.sql): they run at
+# every filing. Two statements, not one: under READ COMMITTED a statement sees the rows
+# committed before it started, so the duplicate check must start once the lock is held (a
+# check inside the locking statement missed the CRA of a concurrent double submit).
+_VERROU = RequeteCompilee(
+    lambda conseiller_id: (
+        Conseiller.objects.select_for_update().filter(pk=conseiller_id).order_by().values_list("pk")
+    ),
+    conseiller_id=-7_350_101,
+)
+
+
+def _doublons(conseiller_id, since, date, type, duree, thematiques, type_lieu, commune_code):  # noqa: A002
+    cra = Cra(conseiller_id=conseiller_id, date=date, type=type, duree=duree, thematiques=thematiques,
+              type_lieu=type_lieu, commune_code=commune_code)  # fmt: skip
+    return doublons_recents(cra, since=since).order_by().values_list("pk")[:1]
+
+
+_DOUBLON = RequeteCompilee(
+    _doublons, conseiller_id=-7_350_101, since=datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC),
+    date=date(1901, 2, 4), type="§type§", duree=31_999, thematiques=-7_350_103, type_lieu="§lieu§",
+    commune_code="§commune§",
+)  # fmt: skip
 
 
 def cra_creer(*, conseiller: Conseiller, by, cra: Cra, confirmer_doublon: bool = False) -> Cra:
@@ -123,10 +156,26 @@ def cra_creer(*, conseiller: Conseiller, by, cra: Cra, confirmer_doublon: bool =
     _apply_scope(cra)
     with transaction.atomic():
         # Serialise the advisor's filings so two quick submits cannot both pass the duplicate check.
-        list(Conseiller.objects.select_for_update().filter(pk=conseiller.pk).values_list("pk", flat=True))
-        if not confirmer_doublon and (existing := doublon_recent(cra)):
-            raise DoublonPossible(existing)
-        cra.save()
+        _VERROU.lignes(conseiller_id=conseiller.pk)
+        if not confirmer_doublon and (
+            doublon := _DOUBLON.ligne(
+                conseiller_id=conseiller.pk,
+                since=timezone.now() - timedelta(minutes=DOUBLON_MINUTES),
+                date=cra.date,
+                type=cra.type,
+                duree=cra.duree,
+                thematiques=cra.thematiques,
+                type_lieu=cra.type_lieu,
+                commune_code=cra.commune_code,
+            )  # fmt: skip
+        ):
+            raise DoublonPossible(Cra.objects.get(pk=doublon[0]))
+        # No history row at filing: the first change writes it (cra/historique.py).
+        cra.skip_history_when_saving = True
+        try:
+            cra.save()
+        finally:
+            del cra.skip_history_when_saving
     return cra
 
 
