@@ -22,8 +22,12 @@ ALLAUTH: dict[str, Url] = {
     "account_signup": _pub(E(302, anonyme=200)),
     "account_reauthenticate": _pub(USER),
     # allauth ≥ 65.22: re-authentication by emailed code, only with ACCOUNT_LOGIN_BY_CODE_ENABLED.
-    "account_request_reauthentication_code": _pub(E(302, anonyme=LOGIN), note="Connexion par code non activée : renvoi."),
-    "account_confirm_reauthentication_code": _pub(E(302, anonyme=LOGIN), note="Connexion par code non activée : renvoi."),
+    "account_request_reauthentication_code": _pub(
+        E(302, anonyme=LOGIN), note="Connexion par code non activée : renvoi."
+    ),
+    "account_confirm_reauthentication_code": _pub(
+        E(302, anonyme=LOGIN), note="Connexion par code non activée : renvoi."
+    ),
     "account_email": _pub(USER),
     "account_email_verification_sent": _pub(E(200)),
     "account_change_password": _pub(USER),
