@@ -121,8 +121,12 @@ async def preparer(client, agent: Agent) -> str:
     return csrf_token(response.text)
 
 
-async def deposer(client, agent: Agent, token: str, today, mesures: Mesures) -> bool:
-    started = time.perf_counter()
+async def deposer(
+    client, agent: Agent, token: str, today, mesures: Mesures, prevu: float | None = None
+) -> bool:
+    """Post one CRA; its latency runs from ``prevu`` (the scheduled send time, at a target rate:
+    a late send counts as waiting, so a slow server cannot hide its queue) or from now."""
+    started = time.perf_counter() if prevu is None else prevu
     try:
         response = await client.post(
             SAISIR, data=formulaire(agent, token, today), headers={"Referer": str(client.base_url)}
@@ -139,8 +143,12 @@ async def deposer(client, agent: Agent, token: str, today, mesures: Mesures) -> 
     return False
 
 
-async def _campagne(base: str, agents_: list[Agent], seconds: float, today) -> tuple[Mesures, float]:
-    """Every client reads the form first, then all of them post together until the deadline."""
+async def _campagne(
+    base: str, agents_: list[Agent], seconds: float, today, debit: float | None = None
+) -> tuple[Mesures, float]:
+    """Every client reads the form first, then all of them post until the deadline: each as
+    soon as its previous answer came (``debit`` None: the server's capacity), or on a fixed
+    schedule, the clients staggered so that together they offer ``debit`` CRAs per second."""
     from .client_http import ClientHTTP
 
     mesures = Mesures()
@@ -151,29 +159,41 @@ async def _campagne(base: str, agents_: list[Agent], seconds: float, today) -> t
     started = time.perf_counter()
     deadline = started + seconds
 
-    async def boucle(client, agent, token):
+    intervalle = len(agents_) / debit if debit else 0.0
+
+    async def boucle(rang, client, agent, token):
         try:
             if isinstance(token, BaseException):
                 mesures.erreur(f"préparation : {token}")
                 return
-            while time.perf_counter() < deadline:
-                await deposer(client, agent, token, today, mesures)
+            prevu = started + rang * intervalle / len(agents_)
+            while (prevu if debit else time.perf_counter()) < deadline:
+                if debit:
+                    await asyncio.sleep(max(0.0, prevu - time.perf_counter()))
+                await deposer(client, agent, token, today, mesures, prevu if debit else None)
+                prevu += intervalle
         finally:
             await client.aclose()
 
-    await asyncio.gather(*(boucle(c, a, t) for c, a, t in zip(clients, agents_, tokens, strict=True)))
+    await asyncio.gather(
+        *(boucle(i, c, a, t) for i, (c, a, t) in enumerate(zip(clients, agents_, tokens, strict=True)))
+    )
     return mesures, time.perf_counter() - started
 
 
-def mesurer(base: str, clients: int = 50, seconds: float = 30.0, seed: int | None = None) -> dict:
-    """File CRAs with ``clients`` concurrent clients for ``seconds``: CRAs/s, p50, p95, errors."""
+def mesurer(
+    base: str, clients: int = 50, seconds: float = 30.0, seed: int | None = None, debit: float | None = None
+) -> dict:
+    """File CRAs with ``clients`` concurrent clients for ``seconds``, back to back (``debit``
+    None) or offering ``debit`` CRAs/s together: CRAs/s served, p50, p95, errors."""
     from django.utils import timezone
 
     agents_ = agents(clients, seed)
-    mesures, elapsed = asyncio.run(_campagne(base, agents_, seconds, timezone.localdate()))
+    mesures, elapsed = asyncio.run(_campagne(base, agents_, seconds, timezone.localdate(), debit))
     ok = len(mesures.latences)
     return {
         "clients": clients,
+        "debit_offert": debit,
         "secondes": round(elapsed, 1),
         "cras": ok,
         "erreurs": mesures.erreurs,

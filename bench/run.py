@@ -14,7 +14,8 @@ Steps (each prints its figures; the table at the end compares them with the targ
 3. row export (bench/bench_export.py, own process): up to 1 million rows, rows/s, first byte,
    peak RSS;
 4. CRA filing (bench/filing.py): gunicorn on the loopback, BENCH_FILING_CLIENTS (50) clients
-   posting the real form for BENCH_FILING_SECONDS (30) seconds;
+   posting the real form for BENCH_FILING_SECONDS (30) seconds, twice: back to back (the
+   capacity), then together offering BENCH_FILING_RATE (200) CRAs a second on a schedule;
 5. candidate search among 50,000 (bench/bench_candidats.py) and the legacy CRA import of
    BENCH_IMPORT_ROWS (1,000,000) rows (bench/bench_cra_import.py), both on a scratch database
    created and dropped by this script (``<database>_scratch``).
@@ -64,11 +65,13 @@ def p(text: str = "") -> None:
 
 def step_dataset(n: int):
     from django.core.management import call_command
+    from django.db import connection
     from django.db.migrations.recorder import MigrationRecorder
 
     from bench import dataset
 
-    applied = set(MigrationRecorder.Migration.objects.values_list("app", "name"))
+    recorder = MigrationRecorder(connection)
+    applied = set(recorder.migration_qs.values_list("app", "name")) if recorder.has_table() else set()
     call_command("migrate", verbosity=0)
     new = set(MigrationRecorder.Migration.objects.values_list("app", "name")) - applied
     p(f"1. Jeu de données : {fr(n)} CRA visés")
@@ -131,19 +134,26 @@ def step_export(n: int) -> dict | None:
     return result
 
 
-def step_filing(clients: int, seconds: int, workers: int) -> dict | None:
+def step_filing(clients: int, seconds: int, workers: int, rate: int) -> dict | None:
+    """Two runs against the same gunicorn: the clients back to back (the server's capacity),
+    then together offering ``rate`` CRAs a second on a schedule (the target: served rate, p95)."""
     from bench import filing
 
-    p(f"4. Saisie de CRA : {clients} clients simultanés, {seconds} s, gunicorn {workers} workers")
+    p(f"4. Saisie de CRA : {clients} clients simultanés, {seconds} s par mesure, gunicorn {workers} workers")
+    runs = {}
     with gunicorn(workers=workers) as base:
-        result = filing.mesurer(base, clients=clients, seconds=seconds)
-    result["workers"] = workers
-    p(
-        f"   {fr(result['cras'])} CRA en {result['secondes']} s = {fr(result['debit'], 1)} CRA/s ; "
-        f"p50 {fr(result['p50'])} ms, p95 {fr(result['p95'])} ms ; {result['erreurs']} erreur(s)"
-    )
-    for example in result["exemples"]:
-        p(f"     erreur : {example}")
+        for label, debit in (("capacite", None), ("cible", rate)):
+            result = runs[label] = filing.mesurer(base, clients=clients, seconds=seconds, debit=debit)
+            offered = f"{fr(debit)} CRA/s offerts" if debit else "sans pause (capacité)"
+            p(
+                f"   {offered} : {fr(result['cras'])} CRA en {result['secondes']} s = "
+                f"{fr(result['debit'], 1)} CRA/s ; p50 {fr(result['p50'])} ms, p95 {fr(result['p95'])} ms ; "
+                f"{result['erreurs']} erreur(s)"
+            )
+            for example in result["exemples"]:
+                p(f"     erreur : {example}")
+    result = {**runs["cible"], "workers": workers, "capacite": runs["capacite"]}
+    result["erreurs"] = runs["cible"]["erreurs"] + runs["capacite"]["erreurs"]
     return result
 
 
@@ -243,9 +253,15 @@ def targets(n: int, stats, export, filing_, importation) -> list[tuple[str, str,
         rows.append(("export : mémoire du processus (pic)", "< 200 Mo", f"{fr(export['rss_pic_mo'])} Mo",
                      _ok(export["rss_pic_mo"] < 200)))  # fmt: skip
     if filing_:
-        rows.append(("saisie de CRA, 50 clients", "≥ 200 CRA/s", f"{fr(filing_['debit'], 1)} CRA/s",
-                     _ok(filing_["debit"] >= 200)))  # fmt: skip
-        rows.append(("saisie : p95", "< 150 ms", f"{fr(filing_['p95'])} ms", _ok(filing_["p95"] < 150)))
+        offered = filing_["debit_offert"]
+        # Served at least 98 % of the offered 200 CRAs/s (the last scheduled posts may still be
+        # in flight at the deadline).
+        rows.append((f"saisie de CRA, {filing_['clients']} utilisateurs", "≥ 200 CRA/s",
+                     f"{fr(filing_['debit'], 1)} CRA/s servis sur {fr(offered)} offerts (capacité "
+                     f"{fr(filing_['capacite']['debit'], 1)} CRA/s)",
+                     _ok(offered >= 200 and filing_["debit"] >= 0.98 * offered)))  # fmt: skip
+        rows.append(("saisie : p95", "< 150 ms", f"{fr(filing_['p95'])} ms (à {fr(offered)} CRA/s offerts)",
+                     _ok(filing_["p95"] < 150)))  # fmt: skip
         rows.append(("saisie : erreurs", "0", str(filing_["erreurs"]), _ok(filing_["erreurs"] == 0)))
     if importation:
         per_million = 1_000_000 / importation["debit"] if importation["debit"] else float("nan")
@@ -276,7 +292,8 @@ Variables d'environnement (toutes facultatives) :
 | `BENCH_RUNS` | 30 | répétitions à chaud des mesures de statistiques |
 | `BENCH_BUDGET` | 20 | secondes au plus par mesure de statistiques |
 | `BENCH_EXPORT_ROWS` | min(N, 1 000 000) | lignes de l'export mesuré |
-| `BENCH_FILING_CLIENTS` / `BENCH_FILING_SECONDS` | 50 / 30 | clients et durée de la saisie de CRA |
+| `BENCH_FILING_CLIENTS` / `BENCH_FILING_SECONDS` | 50 / 30 | clients et durée de chaque mesure de la saisie de CRA |
+| `BENCH_FILING_RATE` | 200 | CRA par seconde offerts ensemble par les clients (seconde mesure) |
 | `BENCH_WORKERS` | 4 | workers gunicorn de la saisie |
 | `BENCH_CANDIDATS` | 50 000 | candidats de la recherche (base de travail) |
 | `BENCH_IMPORT_ROWS` | 1 000 000 | lignes de l'import historique (base de travail) |
@@ -310,9 +327,17 @@ d'une exécution à l'autre (`python bench/dataset.py --reset` pour repartir de 
   fond) sur au plus 1 million de lignes, dans un processus séparé : débit, délai du premier
   octet (en-tête) et des premières lignes, pic de mémoire résidente (VmHWM) du processus entier
   (Django compris).
-* **Saisie de CRA** : gunicorn (workers synchrones) en boucle locale, 50 clients httpx
-  asynchrones qui postent le vrai formulaire `/cra/saisir/` (jeton CSRF, session de conseiller)
-  pendant 30 s ; est une erreur toute réponse autre que la redirection vers la confirmation.
+* **Saisie de CRA** : gunicorn (workers synchrones) en boucle locale, 50 clients asynchrones
+  (`bench/client_http.py`) qui postent le vrai formulaire `/cra/saisir/` (jeton CSRF, session
+  de conseiller), deux fois 30 s : d'abord chacun dès la réponse précédente reçue (la capacité
+  du serveur), puis ensemble 200 CRA/s, chaque client postant à heure fixe (toutes les 250 ms,
+  décalés entre eux) comme 50 conseillers au travail. La cible « ≥ 200 CRA/s, p95 < 150 ms »
+  est lue sur la seconde mesure : débit servi et p95 de la latence comptée depuis l'heure
+  prévue de l'envoi (un envoi retardé par une réponse lente compte son attente : la file du
+  serveur ne se cache pas). En boucle fermée, 50 clients sans pause ont un temps de réponse
+  moyen de 50 / débit, quel que soit le serveur : un p95 sous 150 ms y demanderait plus de
+  330 CRA/s, ce que la cible « 200 CRA/s » ne demande pas. Est une erreur toute réponse autre
+  que la redirection vers la confirmation.
 * **Recherche de candidats** (50 000 candidats) et **import historique** (v1, 1 million de
   lignes) : sur une base de travail créée puis supprimée par le banc.
 
@@ -376,11 +401,19 @@ def section(
             f"départ, **{fr(export['rss_pic_mo'])} Mo au pic**.",
         ]  # fmt: skip
     if filing_:
+        cap = filing_["capacite"]
         lines += [
             "", "### Saisie de CRA sous charge", "",
-            f"{filing_['clients']} clients, {fr(filing_['secondes'], 1)} s, gunicorn {filing_['workers']} workers "
-            f"synchrones : **{fr(filing_['cras'])} CRA enregistrés, {fr(filing_['debit'], 1)} CRA/s**, "
-            f"p50 {fr(filing_['p50'])} ms, **p95 {fr(filing_['p95'])} ms**, {filing_['erreurs']} erreur(s).",
+            f"gunicorn {filing_['workers']} workers synchrones, {filing_['clients']} clients, deux mesures :", "",
+            f"* **{fr(filing_['debit_offert'])} CRA/s offerts** (chaque client poste toutes les "
+            f"{fr(1000 * filing_['clients'] / filing_['debit_offert'])} ms, latence comptée depuis l'heure prévue) "
+            f"pendant {fr(filing_['secondes'], 1)} s : {fr(filing_['cras'])} CRA enregistrés, "
+            f"**{fr(filing_['debit'], 1)} CRA/s servis**, p50 {fr(filing_['p50'])} ms, "
+            f"**p95 {fr(filing_['p95'])} ms** ;",
+            f"* **capacité** (chaque client poste dès la réponse précédente reçue) pendant "
+            f"{fr(cap['secondes'], 1)} s : {fr(cap['cras'])} CRA, **{fr(cap['debit'], 1)} CRA/s**, "
+            f"p50 {fr(cap['p50'])} ms, p95 {fr(cap['p95'])} ms ;",
+            f"* {filing_['erreurs']} erreur(s) en tout.",
         ]  # fmt: skip
     if candidats:
         lines += ["", f"### Recherche de candidats ({fr(candidats['candidats'])} candidats)", "",
@@ -431,7 +464,7 @@ def main() -> int:
     export = step_export(n) if "export" not in skip else None
     filing_ = (
         step_filing(env_int("BENCH_FILING_CLIENTS", 50), env_int("BENCH_FILING_SECONDS", 30),
-                    env_int("BENCH_WORKERS", 4))
+                    env_int("BENCH_WORKERS", 4), env_int("BENCH_FILING_RATE", 200))
         if "filing" not in skip
         else None
     )  # fmt: skip

@@ -60,6 +60,18 @@ def test_filing_bench_clients_file_through_a_real_server(live_server):
     assert result["cras"] > 0 and Cra.objects.count() == before + result["cras"]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_filing_bench_at_a_target_rate_keeps_to_its_schedule(live_server):
+    """At a target rate the clients post on a schedule (staggered, latency counted from the
+    scheduled time), not back to back: 3 clients offering 4 CRAs/s for 1.5 s file about 6."""
+    dataset.build(60, structures=4, advisors=6, months=2, vacuum=False)
+    result = filing.mesurer(live_server.url, clients=3, seconds=1.5, seed=3, debit=4)
+    assert result["erreurs"] == 0, result["exemples"]
+    assert result["debit_offert"] == 4
+    assert 4 <= result["cras"] <= 4 * 1.5 + 3
+    assert result["p95"] >= result["p50"] > 0
+
+
 def test_every_page_of_the_load_scenario_answers(client, jeu):
     dataset.ensure_candidats(30)
     population = load.users(10, seed=1)
