@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, Concat, Replace, TruncMonth
 from django.utils import timezone
 
 from cra.enums import Thematique, bit
+from cra.models import Cra
 
 from . import cumuls
 from .agregats import COMPTEURS, PRINCIPAUX, expressions, familles
@@ -203,14 +204,40 @@ def _par_mois_cumul(perimetre: Perimetre, filtres: Filtres) -> list[dict]:
     return rows + _select_cumul(CumulJour, mois_jour, mois_params, jours, perimetre, filtres)
 
 
+_AGREGATS_SQL: dict[str, tuple[str, list]] = {}
+# The CRA columns the counters read, selected by the scope's rows query (``_par_mois_brut``).
+_COLONNES_CRA = tuple(f.attname for f in Cra._meta.concrete_fields if not isinstance(f, models.JSONField))
+
+
+def _agregats_sql() -> tuple[str, list]:
+    """The SQL of every counter over CRA rows (``agregats.expressions``), compiled by the ORM
+    once per process and database: building 80 aggregates cost the ORM about 15 ms at every
+    request, which on a structure's or an advisor's scope was twice what the database took."""
+    if (cached := _AGREGATS_SQL.get(connection.alias)) is None:
+        query = Cra.objects.all().query
+        compiler = query.get_compiler(connection=connection)
+        parts, params = [], []
+        for expression in expressions().values():
+            sql, expression_params = compiler.compile(expression.resolve_expression(query))
+            parts.append(sql)
+            params += list(expression_params)
+        cached = _AGREGATS_SQL[connection.alias] = (", ".join(parts), params)
+    return cached
+
+
 def _par_mois_brut(perimetre: Perimetre, filtres: Filtres) -> list[dict]:
-    """Every counter per month from the CRA rows: one scan, one query."""
-    exprs = {f"s_{name}": e for name, e in expressions().items()}
-    qs = _cras(perimetre, filtres).order_by().annotate(_m=TruncMonth("date"))
-    return [
-        {"mois": row["_m"], **{name: row[f"s_{name}"] for name in COMPTEURS}}
-        for row in qs.values("_m").annotate(**exprs).order_by()
-    ]
+    """Every counter per month from the CRA rows: one scan, one query. The scope's and filters'
+    rows come from the ORM (``_cras``: the one definition of what a scope sees), as the
+    derived table the compiled counters (``_agregats_sql``) sum month by month."""
+    quote = connection.ops.quote_name
+    table = quote(Cra._meta.db_table)
+    lignes_sql, lignes_params = _cras(perimetre, filtres).order_by().values_list(*_COLONNES_CRA).query.sql_with_params()
+    mois_sql, mois_params = connection.ops.date_trunc_sql("month", f"{table}.{quote('date')}", ())
+    agregats_sql, agregats_params = _agregats_sql()
+    sql = f"SELECT {mois_sql}, {agregats_sql} FROM ({lignes_sql}) {table} GROUP BY 1"  # noqa: S608 - metadata only
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*mois_params, *agregats_params, *lignes_params])
+        return [{"mois": row[0], **dict(zip(COMPTEURS, row[1:], strict=True))} for row in cursor.fetchall()]
 
 
 def _date(value) -> date:
