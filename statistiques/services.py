@@ -231,7 +231,9 @@ def _par_mois_brut(perimetre: Perimetre, filtres: Filtres) -> list[dict]:
     derived table the compiled counters (``_agregats_sql``) sum month by month."""
     quote = connection.ops.quote_name
     table = quote(Cra._meta.db_table)
-    lignes_sql, lignes_params = _cras(perimetre, filtres).order_by().values_list(*_COLONNES_CRA).query.sql_with_params()
+    lignes_sql, lignes_params = (
+        _cras(perimetre, filtres).order_by().values_list(*_COLONNES_CRA).query.sql_with_params()
+    )
     mois_sql, mois_params = connection.ops.date_trunc_sql("month", f"{table}.{quote('date')}", ())
     agregats_sql, agregats_params = _agregats_sql()
     sql = f"SELECT {mois_sql}, {agregats_sql} FROM ({lignes_sql}) {table} GROUP BY 1"  # noqa: S608 - metadata only
