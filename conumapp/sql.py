@@ -2,7 +2,7 @@
 
 Compiling a queryset to SQL costs Django about ten times what running it costs PostgreSQL once
 the statement is prepared (about 0.9 ms against 0.1 ms for the "employer on a date" query).
-The CRA filing runs three such queries at every filing (docs/performance.md). A
+The CRA filing runs five such queries at every filing (docs/performance.md). A
 :class:`RequeteCompilee` keeps the queryset as the one definition of the query: it compiles it
 once with a distinctive value ("sentinel") for each variable, then runs the same SQL with the
 values of each call in place of the sentinels.

@@ -105,19 +105,21 @@ def _validate(cra: Cra) -> None:
         raise DomainError(" ".join(error.messages), code="invalide") from error
 
 
-def doublons_recents(cra: Cra, now=None, *, since=None):
-    """The advisor's CRAs identical to ``cra`` (date, type, duration, themes, place) filed less
-    than ``DOUBLON_MINUTES`` before ``now`` (or since ``since``), ``cra`` itself excepted."""
-    since = since or (now or timezone.now()) - timedelta(minutes=DOUBLON_MINUTES)
+# What makes two CRAs of an advisor the same CRA (the duplicate message names them), with the
+# sentinel each takes in the compiled duplicate check below.
+DOUBLON_CHAMPS = {
+    "date": date(1901, 2, 4), "type": "§type§", "duree": 31_999, "thematiques": -7_350_103,
+    "type_lieu": "§lieu§", "commune_code": "§commune§",
+}  # fmt: skip
+
+
+def doublons_recents(cra: Cra, *, since):
+    """The advisor's CRAs identical to ``cra`` (``DOUBLON_CHAMPS``) filed since ``since``,
+    ``cra`` itself excepted."""
     queryset = Cra.objects.actifs().filter(
         conseiller_id=cra.conseiller_id,
         created_at__gte=since,
-        date=cra.date,
-        type=cra.type,
-        duree=cra.duree,
-        thematiques=cra.thematiques,
-        type_lieu=cra.type_lieu,
-        commune_code=cra.commune_code,
+        **{name: getattr(cra, name) for name in DOUBLON_CHAMPS},
     )
     return queryset.exclude(pk=cra.pk) if cra.pk else queryset
 
@@ -132,19 +134,16 @@ _VERROU = RequeteCompilee(
     ),
     conseiller_id=-7_350_101,
 )
-
-
-def _doublons(conseiller_id, since, date, type, duree, thematiques, type_lieu, commune_code):  # noqa: A002
-    cra = Cra(conseiller_id=conseiller_id, date=date, type=type, duree=duree, thematiques=thematiques,
-              type_lieu=type_lieu, commune_code=commune_code)  # fmt: skip
-    return doublons_recents(cra, since=since).order_by().values_list("pk")[:1]
-
-
 _DOUBLON = RequeteCompilee(
-    _doublons, conseiller_id=-7_350_101, since=datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC),
-    date=date(1901, 2, 4), type="§type§", duree=31_999, thematiques=-7_350_103, type_lieu="§lieu§",
-    commune_code="§commune§",
-)  # fmt: skip
+    lambda conseiller_id, since, **champs: (
+        doublons_recents(Cra(conseiller_id=conseiller_id, **champs), since=since)
+        .order_by()
+        .values_list("pk")[:1]
+    ),
+    conseiller_id=-7_350_101,
+    since=datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC),
+    **DOUBLON_CHAMPS,
+)
 
 
 def cra_creer(*, conseiller: Conseiller, by, cra: Cra, confirmer_doublon: bool = False) -> Cra:
@@ -161,13 +160,8 @@ def cra_creer(*, conseiller: Conseiller, by, cra: Cra, confirmer_doublon: bool =
             doublon := _DOUBLON.ligne(
                 conseiller_id=conseiller.pk,
                 since=timezone.now() - timedelta(minutes=DOUBLON_MINUTES),
-                date=cra.date,
-                type=cra.type,
-                duree=cra.duree,
-                thematiques=cra.thematiques,
-                type_lieu=cra.type_lieu,
-                commune_code=cra.commune_code,
-            )  # fmt: skip
+                **{name: getattr(cra, name) for name in DOUBLON_CHAMPS},
+            )
         ):
             raise DoublonPossible(Cra.objects.get(pk=doublon[0]))
         # No history row at filing: the first change writes it (cra/historique.py).
