@@ -147,6 +147,13 @@ def _nb_conseillers(perimetre: Perimetre, filtres: Filtres, debut: date, *, rafr
     return qs.order_by().values("conseiller_id").distinct().count()
 
 
+def _lignes_par_mois(sql: str, params) -> list[dict]:
+    """Run ``SELECT <month>, <every counter in COMPTEURS' order> … GROUP BY 1``: one dict a month."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [{"mois": row[0], **dict(zip(COMPTEURS, row[1:], strict=True))} for row in cursor.fetchall()]
+
+
 def _select_cumul(
     model,
     mois_sql: str,
@@ -182,9 +189,7 @@ def _select_cumul(
         f"SELECT {mois_sql}, {sums} FROM {quote(model._meta.db_table)} "  # noqa: S608 - metadata only
         f"WHERE {' AND '.join(where) or '1 = 1'} GROUP BY 1"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [{"mois": row[0], **dict(zip(COMPTEURS, row[1:], strict=True))} for row in cursor.fetchall()]
+    return _lignes_par_mois(sql, params)
 
 
 def _par_mois_cumul(perimetre: Perimetre, filtres: Filtres) -> list[dict]:
@@ -237,9 +242,7 @@ def _par_mois_brut(perimetre: Perimetre, filtres: Filtres) -> list[dict]:
     mois_sql, mois_params = connection.ops.date_trunc_sql("month", f"{table}.{quote('date')}", ())
     agregats_sql, agregats_params = _agregats_sql()
     sql = f"SELECT {mois_sql}, {agregats_sql} FROM ({lignes_sql}) {table} GROUP BY 1"  # noqa: S608 - metadata only
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*mois_params, *agregats_params, *lignes_params])
-        return [{"mois": row[0], **dict(zip(COMPTEURS, row[1:], strict=True))} for row in cursor.fetchall()]
+    return _lignes_par_mois(sql, [*mois_params, *agregats_params, *lignes_params])
 
 
 def _date(value) -> date:
